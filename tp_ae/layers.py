@@ -70,6 +70,7 @@ class VAE(keras.Model):
         # negative ELBO = E_batch[ -log p(x|z) + KL(q(z|x) || p(z)) ], each term tracked apart
         reconstruction_loss = ops.mean(self.reconstruction_loss(x, y_pred["reconstruction"]))
         kl_loss = ops.mean(self.kl_divergence(y_pred["z_mean"], y_pred["z_log_var"]))
-        self.reconstruction_loss_tracker.update_state(reconstruction_loss)
-        self.kl_loss_tracker.update_state(kl_loss)
+        batch_size = ops.shape(x)[0]  # weight like Keras's own `loss`, so the three add up
+        self.reconstruction_loss_tracker.update_state(reconstruction_loss, sample_weight=batch_size)
+        self.kl_loss_tracker.update_state(kl_loss, sample_weight=batch_size)
         return reconstruction_loss + kl_loss

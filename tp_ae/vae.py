@@ -47,7 +47,7 @@ def build_vae(z_dim: int = 10, hidden_dim: int = 512) -> tuple[keras.Model, kera
 def sample_images(
     decoder: keras.Model, n_images: int, z_dim: int = 10, seed: int | None = None
 ) -> np.ndarray:
-    """Decode z ~ N(0, I): returns (n_images, 28, 28, 1) float32 in [0, 1]; same seed, same images."""
+    """Decode z ~ N(0, I) into (n_images, 28, 28, 1) float32 in [0, 1]; same seed, same images."""
     ### BEGIN SOLUTION
     z = np.random.default_rng(seed).standard_normal((n_images, z_dim)).astype(np.float32)
     return np.asarray(decoder.predict(z, verbose=0), dtype=np.float32)
