@@ -121,6 +121,25 @@ def test_real_t10k_split_reads_with_known_label_counts():
     assert np.bincount(y).tolist() == T10K_LABEL_COUNTS
 
 
+FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
+
+
+@pytest.mark.skipif(not FASHION_MNIST.exists(), reason="Debian's dataset-fashion-mnist is absent")
+def test_fashion_mnist_idx_folder_loads_full_size():
+    """Does Debian's Fashion-MNIST folder load as 60,000 + 10,000 balanced images?"""
+    (x_train, y_train), (x_test, y_test) = load_mnist(FASHION_MNIST)
+    assert_images(x_train, 60_000)
+    assert_images(x_test, 10_000)
+    assert np.bincount(y_train).tolist() == [6000] * 10
+
+
+def test_binary_uint8_images_are_scaled_by_255(tmp_path):
+    """Are integer pixels always grey levels /255, even when no pixel exceeds 1?"""
+    path = write_npz(tmp_path / "binary.npz", x_train=np.ones((20, 28, 28), np.uint8))
+    (x_train, _), _ = load_mnist(path)
+    assert x_train.max() == pytest.approx(1 / 255)
+
+
 def _corrupt_cases(tmp_path: Path) -> dict[str, Path]:
     good = write_npz(tmp_path / "good.npz")
     truncated = tmp_path / "truncated.npz"

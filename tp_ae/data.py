@@ -307,8 +307,9 @@ def _to_unit_images(images: np.ndarray, path: Path) -> np.ndarray:
         raise DataError(
             f"{path}: images have shape {images.shape}, expected (N, 28, 28) or (N, 28, 28, 1)"
         )
+    integer_pixels = np.issubdtype(images.dtype, np.integer)
     images = images.astype(np.float32)
-    if images.size and images.max() > 1.0:
+    if integer_pixels or (images.size and images.max() > 1.0):  # 0-255 grey levels
         images /= 255.0
     if images.size and (images.min() < 0.0 or images.max() > 1.0):
         raise DataError(f"{path}: pixel values outside [0, 255]; is this an image file?")
