@@ -1,0 +1,243 @@
+# Part 2: variational autoencoder (exercise). Made by `tp-ae make-exercises` from tp_ae/losses.py,
+# tp_ae/vae.py, exercises/README.md. Instructors: edit those and rerun the command, not this copy.
+# Students: write your code where it says "# FILL IN CODE" (handout: README.md).
+"""Part 2: variational autoencoder, the code questions of Part 2 of the handout.
+
+Questions: 2.1 (written), 2.2 `kl_divergence`, 2.3 (written), 2.4 `reconstruction_loss`, 2.5
+(written), 2.6 `vae_loss`, 2.7 `build_vae`, 2.8 `sample_images`, 2.9 `build_conv_vae`.
+
+Run ``python part2_vae.py [--epochs N] [--out DIR]`` to train the models and save figures
+(in figures/part2 by default). Check your answers: ``tp-ae check part2_vae.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import keras
+import numpy as np
+from keras import layers, ops
+
+from tp_ae.data import load_mnist
+from tp_ae.layers import VAE, Sampling
+from tp_ae.plots import (
+    save_class_interpolation,
+    save_latent_space,
+    save_latent_traversal,
+    save_loss_curves,
+    save_reconstructions,
+    save_sample_grid,
+)
+from tp_ae.training import fit_vae
+
+
+EPSILON = 1e-7  # keeps log(y) and log(1 - y) finite when the decoder outputs exactly 0 or 1
+IMAGE_SHAPE = (28, 28, 1)
+
+
+# --- Question 2.2: kl_divergence ------------------------------------------------------------------
+def kl_divergence(z_mean, z_log_var):
+    """KL( N(mu, diag(exp(lv))) || N(0, I) ) per sample: (N, z_dim), (N, z_dim) -> (N,), nats.
+
+    KL = 1/2 * sum_k ( exp(lv_k) + mu_k^2 - 1 - lv_k ).
+    """
+    # FILL IN CODE
+    raise NotImplementedError("kl_divergence: question 2.2 is not answered yet")
+
+
+# --- Question 2.4: reconstruction_loss ------------------------------------------------------------
+def reconstruction_loss(x, y):
+    """-log p(x | z) for a pixel-wise Bernoulli(y) decoder: (N, 28, 28, 1) x2 -> (N,), nats.
+
+    -log p(x | z) = -sum_pixels [ x log y + (1 - x) log(1 - y) ], summed (not averaged) over pixels.
+    """
+    # FILL IN CODE
+    raise NotImplementedError("reconstruction_loss: question 2.4 is not answered yet")
+
+
+# --- Question 2.6: vae_loss -----------------------------------------------------------------------
+def vae_loss(x, y, z_mean, z_log_var):
+    """Negative ELBO, batch mean of reconstruction_loss + kl_divergence: scalar, nats per image."""
+    # FILL IN CODE
+    raise NotImplementedError("vae_loss: question 2.6 is not answered yet")
+
+
+# --- Question 2.7: build_vae ----------------------------------------------------------------------
+def build_vae(z_dim: int = 10, hidden_dim: int = 512) -> tuple[keras.Model, keras.Model, VAE]:
+    """MLP VAE: encoder x -> [z_mean, z_log_var, z] (each (N, z_dim)); decoder z -> y in [0, 1].
+
+    Encoder Flatten -> Dense(hidden_dim) -> LeakyReLU(0.2) -> Dense(z_dim) heads for z_mean and
+    z_log_var -> Sampling. Decoder Dense(hidden_dim) -> LeakyReLU(0.2) -> Dense(784) -> sigmoid
+    -> Reshape(28, 28, 1). Returns ``(encoder, decoder, vae)``; ``vae.fit`` minimises vae_loss.
+    """
+    # FILL IN CODE
+    raise NotImplementedError("build_vae: question 2.7 is not answered yet")
+    vae = VAE(encoder, decoder, reconstruction_loss, kl_divergence, name="vae")
+    return encoder, decoder, vae
+
+
+# --- Question 2.8: sample_images ------------------------------------------------------------------
+def sample_images(
+    decoder: keras.Model, n_images: int, z_dim: int = 10, seed: int | None = None
+) -> np.ndarray:
+    """Decode z ~ N(0, I) into (n_images, 28, 28, 1) float32 in [0, 1]; same seed, same images."""
+    # FILL IN CODE
+    raise NotImplementedError("sample_images: question 2.8 is not answered yet")
+
+
+# --- Question 2.9: build_conv_vae -----------------------------------------------------------------
+def build_conv_vae(z_dim: int = 10) -> tuple[keras.Model, keras.Model, VAE]:
+    """Bonus, convolutional VAE: same inputs, outputs and training as :func:`build_vae`.
+
+    Encoder Conv2D(32, 3x3, s2) -> Conv2D(64, 3x3, s2) (LeakyReLU(0.2) after each) -> Flatten ->
+    Dense(128) -> heads; decoder Dense(7*7*64) -> Reshape -> Conv2DTranspose(32, 3x3, s2) ->
+    Conv2DTranspose(1, 3x3, s2) -> sigmoid: 7x7 -> 14x14 -> 28x28x1.
+    """
+    # FILL IN CODE
+    raise NotImplementedError("build_conv_vae: question 2.9 is not answered yet")
+    vae = VAE(encoder, decoder, reconstruction_loss, kl_divergence, name="conv_vae")
+    return encoder, decoder, vae
+
+
+# --- Given code: training, figures, report (nothing to write below) -------------------------------
+N_SHOWN = 10  # test digits drawn in the reconstruction figure
+N_SAMPLES = 100  # images drawn from the prior in the sample grid
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a run uses; ``epochs=None`` trains for tp_ae.training's default number of epochs."""
+
+    epochs: int | None = None
+    out_dir: Path = Path("figures/part2")  # figures are saved here
+    data: str = "auto"  # auto, keras, offline, or a path to mnist.npz (see tp_ae.data)
+    z_dim: int = 10
+
+
+@dataclass
+class TrainedVAE:
+    """A VAE after training, and its history (``loss``, ``reconstruction_loss``, ``kl_loss``...)."""
+
+    name: str
+    encoder: keras.Model
+    decoder: keras.Model
+    vae: keras.Model
+    history: dict[str, list[float]]
+
+
+def train_vae(
+    name: str, build: Callable, x_train: np.ndarray, x_test: np.ndarray, settings: Settings
+) -> TrainedVAE:
+    """Build with your ``build(z_dim)`` and train it to minimise the negative ELBO."""
+    encoder, decoder, vae = build(z_dim=settings.z_dim)
+    history = fit_vae(vae, x_train, x_test, epochs=settings.epochs)
+    return TrainedVAE(name, encoder, decoder, vae, history)
+
+
+def elbo_report(trained: TrainedVAE, x_test: np.ndarray) -> str:
+    """Test-set losses in nats per image, with your three loss functions, and what Keras's
+    per-pixel mean binary cross-entropy gives on the same images."""
+    z_mean, z_log_var, z = trained.encoder.predict(x_test, verbose=0)
+    y = trained.decoder.predict(z, verbose=0)
+    negative_elbo = float(np.asarray(vae_loss(x_test, y, z_mean, z_log_var)))
+    reconstruction = float(np.mean(np.asarray(reconstruction_loss(x_test, y))))
+    kl = float(np.mean(np.asarray(kl_divergence(z_mean, z_log_var))))
+    keras_mean = float(keras.losses.BinaryCrossentropy()(x_test, y))
+    return (
+        f"{trained.name}, test set, nats per image: negative ELBO {negative_elbo:.1f} "
+        f"= reconstruction {reconstruction:.1f} + KL {kl:.1f}\n"
+        f"Keras binary_crossentropy (mean per pixel) {keras_mean:.4f}, "
+        f"times 784 pixels {784 * keras_mean:.1f}"
+    )
+
+
+def save_vae_figures(
+    trained: TrainedVAE, x_test: np.ndarray, y_test: np.ndarray, settings: Settings
+) -> list[Path]:
+    """Reconstructions (decoded from z_mean), the loss curves and the test codes by digit."""
+    out, name = settings.out_dir, trained.name
+    z_mean, _, _ = trained.encoder.predict(x_test, verbose=0)
+    y = trained.decoder.predict(z_mean[:N_SHOWN], verbose=0)
+    return [
+        save_reconstructions(x_test[:N_SHOWN], y, out / f"{name}_reconstructions.png", title=name),
+        save_loss_curves(trained.history, out / f"{name}_loss.png", title=name),
+        save_latent_space(z_mean, y_test, out / f"{name}_latent_space.png", title=name),
+    ]
+
+
+def save_generation_figures(
+    trained: TrainedVAE, x_test: np.ndarray, y_test: np.ndarray, settings: Settings
+) -> list[Path]:
+    """Images from your ``sample_images``, a walk along the latent axes, and a walk from the
+    mean code of one digit to another's."""
+    out, name = settings.out_dir, trained.name
+    images = sample_images(trained.decoder, N_SAMPLES, z_dim=settings.z_dim, seed=0)
+    z_mean, _, _ = trained.encoder.predict(x_test, verbose=0)
+    return [
+        save_sample_grid(images, out / f"{name}_samples.png", title=f"{name}: z ~ N(0, I)"),
+        save_latent_traversal(trained.decoder, z_mean[0], out / f"{name}_traversal.png"),
+        save_class_interpolation(trained.decoder, z_mean, y_test, out / f"{name}_interp.png"),
+    ]
+
+
+def show(*paths: Path) -> None:
+    """Say where each figure went; in a notebook, also draw it below the cell."""
+    for path in paths:
+        print(f"saved {path}")
+        if "ipykernel" in sys.modules:
+            from IPython.display import Image, display
+
+            display(Image(filename=str(path)))
+
+
+def run_vae(name: str, build: Callable, data: tuple, settings: Settings) -> TrainedVAE:
+    """Train one VAE, save all its figures and print its test losses."""
+    (x_train, _), (x_test, y_test) = data
+    trained = train_vae(name, build, x_train, x_test, settings)
+    show(*save_vae_figures(trained, x_test, y_test, settings))
+    print(elbo_report(trained, x_test))
+    show(*save_generation_figures(trained, x_test, y_test, settings))
+    return trained
+
+
+def parse_settings(argv: list[str] | None = None) -> Settings:
+    """Settings from the command line; TP_AE_EPOCHS and TP_AE_OUT give the defaults."""
+    parser = argparse.ArgumentParser(description="Train the VAEs of Part 2, save figures.")
+    parser.add_argument(
+        "--epochs",
+        type=int,
+        default=int(os.environ.get("TP_AE_EPOCHS", 0)) or None,
+        help="epochs per model (default: $TP_AE_EPOCHS, else tp_ae.training's default)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path(os.environ.get("TP_AE_OUT", "figures/part2")),
+        help="folder for the figures (default: $TP_AE_OUT, else figures/part2)",
+    )
+    parser.add_argument(
+        "--data", default="auto", help="auto (default), keras, offline, or a path to mnist.npz"
+    )
+    args = parser.parse_args(argv)
+    return Settings(epochs=args.epochs, out_dir=args.out, data=args.data)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Train the MLP VAE, then the conv VAE if the bonus is written; save figures; report."""
+    settings = parse_settings(argv)
+    data = load_mnist(settings.data)
+    run_vae("vae", build_vae, data, settings)
+    try:
+        run_vae("conv_vae", build_conv_vae, data, settings)
+    except NotImplementedError as err:
+        print(f"bonus skipped: {err}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

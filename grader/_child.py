@@ -1,0 +1,411 @@
+"""The sandboxed child: ``python -m grader._child JOB_DIR``. Student code runs only here.
+
+The parent (:mod:`grader.sandbox`) writes ``JOB_DIR/job.json`` (the submission's source, the
+questions, limits and seed) and ``JOB_DIR/inputs/<question_id>.npz`` (the test inputs it drew).
+This process imports TensorFlow, Keras and the reference answers once, then forks one worker per
+question, so that every question starts from the same clean state and whatever a question's code
+does (patching NumPy or the grader, exiting, hanging, eating memory) stays inside its worker. It
+never runs student code itself.
+
+A worker (a fork):
+
+1. takes its own process group, sends stdout/stderr to /dev/null (prints are never read), works
+   in a fresh folder ``JOB_DIR/work/<question_id>``, seeds NumPy/Keras;
+2. trip-wires the reference implementation of *its* question in ``tp_ae`` (its code is replaced
+   by code that reports the call on a private pipe; an audit hook reports any opening of the
+   reference file, which catches reloads and copies of the source);
+3. loads the submission, keeping only imports, definitions and constants
+   (:func:`grader.submission.compile_chunk`), one module per file;
+4. replaces every *other* question's function in the submission's modules by the reference, so
+   that a wrong ``kl_divergence`` cannot sink ``vae_loss`` or ``build_vae``;
+5. runs the question's ``collect`` (in ``grader/checks/<question_id>.py``) and writes the plain
+   values it gathered to ``JOB_DIR/results/<random token>.npz``, a name drawn after the fork.
+
+This process enforces each worker's timeout and memory cap (it kills the worker's process group)
+and writes ``JOB_DIR/outcomes/<question_id>.json``: status, seconds, result file, trip-wire.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import secrets
+import signal
+import sys
+import time
+import traceback
+import types
+from dataclasses import dataclass
+from pathlib import Path
+
+POLL_SECONDS = 0.05
+ADDRESS_SPACE_SLACK_MB = 8192  # RLIMIT_AS backstop on top of the cap (TF reserves virtual memory)
+FILE_SIZE_LIMIT = 256 * 2**20  # no file a worker writes may grow past this (RLIMIT_FSIZE)
+
+
+@dataclass
+class _Worker:
+    question_id: str
+    pid: int
+    token: str
+    trip_read_fd: int
+    started: float
+    deadline: float
+    memory_limit_kb: int
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    job_dir = Path(argv[0])
+    job = json.loads((job_dir / "job.json").read_text(encoding="utf-8"))
+    _configure_environment(job)
+    runtime = _import_runtime()
+    for name in ("results", "outcomes", "started", "work"):
+        (job_dir / name).mkdir(exist_ok=True)
+    baseline_kb = _rss_kb(os.getpid()) or 0
+    pending = list(job["questions"])
+    running: dict[int, _Worker] = {}
+    try:
+        while pending or running:
+            while pending and len(running) < max(1, int(job.get("parallel", 1))):
+                worker = _start_worker(pending.pop(0), job, job_dir, runtime, baseline_kb)
+                running[worker.pid] = worker
+            _reap_and_police(running, job_dir)
+            if running:
+                time.sleep(POLL_SECONDS)
+    finally:
+        for worker in running.values():
+            _kill_group(worker.pid)
+    return 0
+
+
+# ---------------------------------------------------------------- the zygote
+
+
+def _configure_environment(job: dict) -> None:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ["KERAS_BACKEND"] = "tensorflow"
+    os.environ["CUDA_VISIBLE_DEVICES"] = ""  # tiny models; parallel workers must not fight a GPU
+    os.environ["MPLBACKEND"] = "Agg"
+    os.environ["PYTHONHASHSEED"] = str(job.get("seed", 0))
+
+
+def _import_runtime() -> dict:
+    """Import everything a worker needs once, before forking (no TensorFlow op runs here:
+    TensorFlow's thread pools start in each worker, which keeps forking safe)."""
+    import importlib
+
+    import keras  # noqa: F401 - imported for the workers
+    import numpy  # noqa: F401
+
+    import tp_ae.autoencoders
+    import tp_ae.layers  # noqa: F401
+    import tp_ae.losses
+    import tp_ae.vae
+    from grader.config import QUESTION_IDS
+
+    modules = {
+        "build_mlp_autoencoder": tp_ae.autoencoders,
+        "build_conv_autoencoder": tp_ae.autoencoders,
+        "add_noise": tp_ae.autoencoders,
+        "kl_divergence": tp_ae.losses,
+        "reconstruction_loss": tp_ae.losses,
+        "vae_loss": tp_ae.losses,
+        "build_vae": tp_ae.vae,
+        "sample_images": tp_ae.vae,
+        "build_conv_vae": tp_ae.vae,
+    }
+    references = {qid: getattr(modules[qid], qid) for qid in QUESTION_IDS}
+    checks = {qid: importlib.import_module(f"grader.checks.{qid}") for qid in QUESTION_IDS}
+    return {"references": references, "checks": checks}
+
+
+def _start_worker(qid: str, job: dict, job_dir: Path, runtime: dict, baseline_kb: int) -> _Worker:
+    limits = job["limits"][qid]
+    token = secrets.token_hex(16)
+    trip_read, trip_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker: never returns
+        os.close(trip_read)
+        _worker_main(qid, job, job_dir, runtime, token, trip_write, limits["memory_mb"])
+    os.close(trip_write)
+    os.set_blocking(trip_read, False)
+    (job_dir / "started" / qid).write_text(str(pid), encoding="utf-8")
+    now = time.monotonic()
+    return _Worker(
+        qid,
+        pid,
+        token,
+        trip_read,
+        now,
+        now + float(limits["timeout_seconds"]),
+        baseline_kb + int(limits["memory_mb"]) * 1024,
+    )
+
+
+def _reap_and_police(running: dict[int, _Worker], job_dir: Path) -> None:
+    for pid, worker in list(running.items()):
+        status, detail = None, ""
+        done, wait_status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            status, detail = _exit_outcome(wait_status, job_dir, worker)
+        elif time.monotonic() > worker.deadline:
+            status = "timeout"
+            detail = f"stopped after {worker.deadline - worker.started:.0f} s"
+        elif (_rss_kb(pid) or 0) > worker.memory_limit_kb:
+            status = "memory"
+            detail = f"used more than {worker.memory_limit_kb // 1024} MB"
+        if status is None:
+            continue
+        if not done:
+            _kill_group(pid)
+            os.waitpid(pid, 0)
+        _write_outcome(job_dir, worker, status, detail)
+        del running[pid]
+
+
+def _exit_outcome(wait_status: int, job_dir: Path, worker: _Worker) -> tuple[str, str]:
+    result = job_dir / "results" / f"{worker.token}.npz"
+    if os.WIFEXITED(wait_status) and os.WEXITSTATUS(wait_status) == 0 and result.exists():
+        return "ok", ""
+    if os.WIFSIGNALED(wait_status):
+        number = os.WTERMSIG(wait_status)
+        name = signal.Signals(number).name if number in signal.Signals._value2member_map_ else ""
+        if number == signal.SIGKILL:
+            return "memory", "killed by the system (SIGKILL), most likely out of memory"
+        return "exited", f"the process was killed by signal {number} {name}".rstrip()
+    code = os.WEXITSTATUS(wait_status) if os.WIFEXITED(wait_status) else -1
+    return "exited", f"the process ended (exit code {code}) before returning results"
+
+
+def _write_outcome(job_dir: Path, worker: _Worker, status: str, detail: str) -> None:
+    tripped = _drain(worker.trip_read_fd)
+    os.close(worker.trip_read_fd)
+    outcome = {
+        "status": status,
+        "detail": detail,
+        "seconds": round(time.monotonic() - worker.started, 3),
+        "tripped": sorted(tripped),
+        "result_file": f"{worker.token}.npz" if status == "ok" else None,
+    }
+    path = job_dir / "outcomes" / f"{worker.question_id}.json"
+    tmp = path.with_suffix(".part")
+    tmp.write_text(json.dumps(outcome), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _drain(fd: int) -> set[str]:
+    data = b""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except (BlockingIOError, OSError):
+            break
+        if not chunk:
+            break
+        data += chunk
+        if len(data) > 2**20:
+            break
+    return {line for line in data.decode("ascii", "replace").split("\n") if line}
+
+
+def _kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _rss_kb(pid: int) -> int | None:
+    """Resident memory of a process in kB (Linux /proc; None elsewhere or when gone)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def _vm_size_kb() -> int | None:
+    try:
+        with open("/proc/self/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+# ---------------------------------------------------------------- the worker
+
+
+def _worker_main(qid, job, job_dir, runtime, token, trip_fd, memory_mb) -> None:
+    """Run one question's collect on the submission; always ends with os._exit."""
+    code = 0
+    pid = os.getpid()
+    try:
+        _isolate(job_dir / "work" / qid, memory_mb)
+        observations = _run_question(qid, job, job_dir, runtime, trip_fd)
+        if os.getpid() == pid:  # a fork made by student code must not write results
+            observations.save(job_dir / "results" / f"{token}.npz")
+    except BaseException:  # noqa: BLE001 - the worker must end here whatever happened
+        code = 70
+    os._exit(code)
+
+
+def _isolate(workdir: Path, memory_mb: int) -> None:
+    os.setpgid(0, 0)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    workdir.mkdir(parents=True, exist_ok=True)
+    os.chdir(workdir)
+    os.environ["TMPDIR"] = str(workdir)
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT))
+    vm_kb = _vm_size_kb()
+    if vm_kb:
+        cap = (vm_kb // 1024 + memory_mb + ADDRESS_SPACE_SLACK_MB) * 2**20
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard == resource.RLIM_INFINITY or cap < hard:
+            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+
+def _run_question(qid, job, job_dir, runtime, trip_fd):
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    from grader.observations import Observations
+    from grader.probe import Probe
+
+    observations = Observations()
+    threads = int(job.get("threads", 1))
+    tf.config.threading.set_intra_op_parallelism_threads(threads)
+    tf.config.threading.set_inter_op_parallelism_threads(threads)
+    keras.utils.set_random_seed(int(job.get("seed", 0)))
+    with np.load(job_dir / "inputs" / f"{qid}.npz", allow_pickle=False) as archive:
+        inputs = {name: archive[name] for name in archive.files}
+    references = runtime["references"]
+    try:
+        _trip_wire(qid, references[qid], trip_fd)
+        modules, load_errors = _load_submission(job["submission"])
+        observations.put("__load_errors__", load_errors)
+        student_fn, where = _find_question(qid, modules)
+        observations.put("__found_in__", where)
+        if student_fn is None:
+            return observations
+        _substitute_references(qid, modules, references)
+        files = {c["filename"] for f in job["submission"]["files"] for c in f["chunks"]}
+        probe = Probe(observations, files)
+        runtime["checks"][qid].collect(student_fn, inputs, probe)
+    except BaseException:  # noqa: BLE001 - reported to the instructor as a grader error
+        observations.put("__harness_error__", traceback.format_exc(limit=20))
+    return observations
+
+
+def _trip_wire(qid: str, reference, trip_fd: int) -> None:
+    """Make the reference implementation of ``qid`` report any call (and fail), however the
+    submission reaches it; report any opening of the file that holds it."""
+    os.set_blocking(trip_fd, False)
+    message = (
+        f"tp_ae's reference {qid} is not available while {qid} is graded: "
+        "write your own implementation"
+    )
+    source = (
+        "def _tripped(*args, **kwargs):\n"
+        "    try:\n"
+        f"        __import__('os').write({trip_fd}, b'{qid}\\n')\n"
+        "    except Exception:\n"
+        "        pass\n"
+        f"    raise RuntimeError({message!r})\n"
+    )
+    namespace: dict = {}
+    exec(compile(source, "<reference trip-wire>", "exec"), namespace)
+    reference.__code__ = namespace["_tripped"].__code__
+    reference.__defaults__ = None
+    reference.__kwdefaults__ = None
+
+    import importlib.util
+
+    module_file = os.path.realpath(sys.modules[reference.__module__].__file__)
+    watched = {module_file, os.path.realpath(importlib.util.cache_from_source(module_file))}
+
+    def audit(event: str, args: tuple) -> None:
+        if event != "open" or not args or not isinstance(args[0], (str, bytes, os.PathLike)):
+            return
+        try:
+            path = os.path.realpath(os.fsdecode(args[0]))
+        except (TypeError, ValueError):
+            return
+        if path in watched and not _formatting_a_traceback():
+            try:
+                os.write(trip_fd, f"{qid}:source\n".encode())
+            except OSError:
+                pass
+
+    sys.addaudithook(audit)
+
+
+def _formatting_a_traceback() -> bool:
+    """True when the file is opened to print a traceback (linecache called from traceback)."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        if frame.f_code.co_filename.endswith(("traceback.py",)):
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _load_submission(spec: dict) -> tuple[dict[str, types.ModuleType], list[str]]:
+    """One module per loadable file, registered in sys.modules (so part2 may import part1)."""
+    from grader.submission import SourceChunk, compile_chunk
+
+    modules: dict[str, types.ModuleType] = {}
+    errors: list[str] = []
+    for source in spec["files"]:
+        if source["error"]:
+            continue
+        module = types.ModuleType(source["module"])
+        module.__file__ = source["display_name"]
+        modules[source["module"]] = module
+        sys.modules[source["module"]] = module
+    for source in spec["files"]:
+        module = modules.get(source["module"])
+        if module is None:
+            continue
+        for chunk in source["chunks"]:
+            chunk = SourceChunk(chunk["filename"], chunk["text"])
+            try:
+                exec(compile_chunk(chunk), module.__dict__)
+            except BaseException as exc:  # noqa: BLE001 - a failing statement is reported
+                from grader.probe import describe_exception
+
+                errors.append(f"{chunk.filename}: {describe_exception(exc, {chunk.filename})}")
+    return modules, errors
+
+
+def _find_question(qid: str, modules: dict[str, types.ModuleType]):
+    from grader.config import QUESTION_PART
+
+    order = [QUESTION_PART[qid], "submission", *modules]
+    for name in order:
+        module = modules.get(name)
+        if module is not None and callable(module.__dict__.get(qid)):
+            return module.__dict__[qid], name
+    return None, None
+
+
+def _substitute_references(qid: str, modules: dict[str, types.ModuleType], references) -> None:
+    for module in modules.values():
+        for other, reference in references.items():
+            if other != qid:
+                module.__dict__[other] = reference
+
+
+if __name__ == "__main__":
+    sys.exit(main())

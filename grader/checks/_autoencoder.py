@@ -1,0 +1,248 @@
+"""Checks shared by the two autoencoder builders (MLP and convolutional).
+
+Built with z_dim = 2 and 10: three Models returned; encoder (N, 28, 28, 1) -> (N, z_dim);
+decoder (N, z_dim) -> (N, 28, 28, 1) in [0, 1]; autoencoder = decoder(encoder(x)); the
+handout's layers and parameter counts (shapes right with another architecture keep the shape
+points).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from grader.checks._architecture import architecture_hint, differences, layer_tokens
+from grader.checks._common import check, close, error_text, shape_text
+from grader.observations import Observations
+
+Z_DIMS = (2, 10)
+N = 6
+IMAGE = (28, 28, 1)
+
+
+@dataclass(frozen=True)
+class AutoencoderSpec:
+    """The handout's architecture of one autoencoder, as functions of z_dim."""
+
+    question_id: str
+    encoder_layers: Callable[[int], list[str]]
+    decoder_layers: Callable[[int], list[str]]
+    encoder_params: Callable[[int], int]
+    decoder_params: Callable[[int], int]
+
+
+def make_inputs(rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Images x (6, 28, 28, 1) in [0, 1]; codes z (6, z_dim) ~ 3 N(0, 1) to push the decoder."""
+    inputs = {"x": rng.random((N, *IMAGE)).astype(np.float32)}
+    for z_dim in Z_DIMS:
+        inputs[f"z{z_dim}"] = (3 * rng.normal(size=(N, z_dim))).astype(np.float32)
+    return inputs
+
+
+def collect(fn, inputs, probe) -> None:
+    """Child side: build for each z_dim; describe the three models; run them eagerly."""
+    from grader.checks._keras import model_facts
+
+    x = inputs["x"]
+    for z_dim in Z_DIMS:
+        key = f"z{z_dim}"
+        ok, built = probe.call(f"{key}.build", fn, z_dim=z_dim)
+        if not ok:
+            continue
+        ok, parts = probe.attempt(f"{key}.returned", lambda built=built: tuple(built))
+        probe.put(f"{key}.returned", {"type": type(built).__name__, "len": len(parts or ())})
+        if not ok or len(parts) != 3:
+            continue
+        encoder, decoder, autoencoder = parts
+        for name, model in zip(("encoder", "decoder", "autoencoder"), parts, strict=True):
+            ok, facts = probe.attempt(f"{key}.{name}.facts", lambda m=model: model_facts(m))
+            if ok:
+                probe.put(f"{key}.{name}.facts", facts)
+        probe.array(f"{key}.encoded", lambda e=encoder: e(x))
+        probe.array(f"{key}.decoded", lambda d=decoder, k=key: d(inputs[k]))
+        probe.array(f"{key}.reconstructed", lambda a=autoencoder: a(x))
+        probe.array(f"{key}.composed", lambda e=encoder, d=decoder: d(e(x)))
+
+
+def score(spec: AutoencoderSpec, obs: Observations) -> list:
+    """Returned models (0.1), encoder (0.2), decoder (0.2), composition (0.1), layers (0.25),
+    parameter counts (0.15)."""
+    return [
+        _returned(spec, obs),
+        _encoder(spec, obs),
+        _decoder(spec, obs),
+        _composition(obs),
+        _layers(spec, obs),
+        _params(spec, obs),
+    ]
+
+
+def _call(spec: AutoencoderSpec, z_dim: int) -> str:
+    return f"{spec.question_id}(z_dim={z_dim})"
+
+
+def _build_error(spec, obs: Observations, z_dim: int) -> str:
+    key = f"z{z_dim}"
+    return error_text(obs, f"{key}.build", _call(spec, z_dim)) or error_text(
+        obs, f"{key}.returned", f"unpacking {_call(spec, z_dim)}"
+    )
+
+
+def _returned(spec, obs: Observations):
+    name = "returns (encoder, decoder, autoencoder), three keras Models"
+    parts, messages = [], []
+    for z_dim in Z_DIMS:
+        key = f"z{z_dim}"
+        returned = obs.get(f"{key}.returned")
+        if returned is None:
+            parts.append(0.0)
+            messages.append(_build_error(spec, obs, z_dim))
+            continue
+        facts = [obs.get(f"{key}.{m}.facts") or {} for m in ("encoder", "decoder", "autoencoder")]
+        ok = returned.get("len") == 3 and all(f.get("is_model") for f in facts)
+        parts.append(float(ok))
+        if not ok:
+            kinds = ", ".join(f.get("type", "?") for f in facts) if returned.get("len") == 3 else ""
+            messages.append(
+                f"z_dim={z_dim}: got a {returned.get('type')} of {returned.get('len')} items"
+                + (f" ({kinds})" if kinds else "")
+                + ", expected 3 keras.Model objects"
+            )
+    ok = all(parts)
+    return check(
+        name,
+        0.1,
+        float(np.mean(parts)),
+        "; ".join(m for m in messages if m),
+        "" if ok else "return encoder, decoder, autoencoder (each a keras.Model)",
+    )
+
+
+def _encoder(spec, obs: Observations):
+    name = "encoder: (N, 28, 28, 1) -> (N, z_dim) for z_dim = 2 and 10"
+    parts, messages, hint = [], [], ""
+    shapes = {}
+    for z_dim in Z_DIMS:
+        got = obs.array(f"z{z_dim}.encoded")
+        if got is None:
+            parts.append(0.0)
+            messages.append(
+                error_text(obs, f"z{z_dim}.encoded", "encoder(x)") or _build_error(spec, obs, z_dim)
+            )
+            continue
+        shapes[z_dim] = got.shape
+        ok = got.shape == (N, z_dim)
+        parts.append(float(ok))
+        if not ok:
+            messages.append(
+                f"z_dim={z_dim}: got shape {shape_text(got.shape)}, "
+                f"expected {shape_text((N, z_dim))}"
+            )
+    if len(set(shapes.values())) == 1 and len(shapes) == 2:
+        hint = "use the z_dim argument: both z_dim values gave the same code size"
+    elif not all(parts):
+        hint = "the encoder's last layer must be Dense(z_dim) (after Flatten)"
+    return check(name, 0.2, float(np.mean(parts)), "; ".join(m for m in messages if m), hint)
+
+
+def _decoder(spec, obs: Observations):
+    name = "decoder: (N, z_dim) -> (N, 28, 28, 1), values in [0, 1]"
+    parts, messages, hints = [], [], []
+    for z_dim in Z_DIMS:
+        got = obs.array(f"z{z_dim}.decoded")
+        if got is None:
+            parts.append(0.0)
+            messages.append(
+                error_text(obs, f"z{z_dim}.decoded", "decoder(z)") or _build_error(spec, obs, z_dim)
+            )
+            continue
+        shape_ok = got.shape == (N, *IMAGE)
+        low, high = float(np.min(got)), float(np.max(got))
+        range_ok = low >= 0.0 and high <= 1.0
+        parts.append((shape_ok + range_ok) / 2)
+        if not shape_ok:
+            messages.append(
+                f"z_dim={z_dim}: got shape {shape_text(got.shape)}, "
+                f"expected {shape_text((N, *IMAGE))}"
+            )
+            hints.append("end the decoder with Reshape((28, 28, 1))")
+        if not range_ok:
+            messages.append(f"z_dim={z_dim}: got values in [{low:.3g}, {high:.3g}], expected [0, 1]")
+            hints.append("end the decoder with a sigmoid so that pixels are in [0, 1]")
+    return check(
+        name,
+        0.2,
+        float(np.mean(parts)),
+        "; ".join(m for m in messages if m),
+        "; ".join(dict.fromkeys(hints)),
+    )
+
+
+def _composition(obs: Observations):
+    name = "autoencoder(x) == decoder(encoder(x)), shape (N, 28, 28, 1)"
+    got, want = obs.array("z10.reconstructed"), obs.array("z10.composed")
+    if got is None:
+        message = error_text(obs, "z10.reconstructed", "autoencoder(x)") or "no model to call"
+        return check(name, 0.1, False, message)
+    if want is None or not close(got, want, rtol=1e-4, atol=1e-5) or got.shape != (N, *IMAGE):
+        message = f"got shape {shape_text(got.shape)}" + (
+            "" if want is None else f", decoder(encoder(x)) has shape {shape_text(want.shape)}"
+        )
+        if want is not None and got.shape == want.shape:
+            message = "autoencoder(x) differs from decoder(encoder(x))"
+        return check(
+            name,
+            0.1,
+            False,
+            message,
+            "build the autoencoder from the same encoder and decoder: "
+            "keras.Model(x, decoder(encoder(x)))",
+        )
+    return check(name, 0.1, True)
+
+
+def _layers(spec, obs: Observations):
+    name = "layers as in the handout"
+    parts, messages = [], []
+    for model, expected in (("encoder", spec.encoder_layers), ("decoder", spec.decoder_layers)):
+        facts = obs.get(f"z10.{model}.facts") or {}
+        if "layers" not in facts:
+            parts.append(0.0)
+            messages.append(f"{model}: no model to inspect")
+            continue
+        got, want = layer_tokens(facts["layers"]), expected(10)
+        parts.append(float(got == want))
+        if got != want:
+            messages.append(f"{model}: " + "; ".join(differences(got, want)))
+    ok = all(parts)
+    return check(
+        name,
+        0.25,
+        float(np.mean(parts)),
+        "; ".join(messages),
+        "" if ok else architecture_hint(messages),
+    )
+
+
+def _params(spec, obs: Observations):
+    name = "parameter counts as in the handout (z_dim = 2 and 10)"
+    parts, messages = [], []
+    for z_dim in Z_DIMS:
+        for model, formula in (("encoder", spec.encoder_params), ("decoder", spec.decoder_params)):
+            facts = obs.get(f"z{z_dim}.{model}.facts") or {}
+            got, want = facts.get("params"), formula(z_dim)
+            parts.append(float(got == want))
+            if got != want:
+                shown = "no model" if got is None else f"{got:,}"
+                messages.append(f"{model}, z_dim={z_dim}: got {shown} parameters, expected {want:,}")
+    ok = all(parts)
+    return check(
+        name,
+        0.15,
+        float(np.mean(parts)),
+        "; ".join(messages[:2]) + ("; ..." if len(messages) > 2 else ""),
+        "" if ok else "a different parameter count means different layers or sizes: compare "
+        "with the handout's list",
+    )

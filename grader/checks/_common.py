@@ -1,0 +1,237 @@
+"""Scoring helpers shared by the check modules (parent side: NumPy only, no TensorFlow).
+
+A check says "got ..., expected ..." and, when it can tell which classic mistake was made, a
+hint naming it (:class:`Mistake`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from grader.observations import Observations
+from grader.results import CheckResult
+
+RTOL = 1e-4
+ATOL = 1e-4
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A classic wrong answer: the values it would give on the check's inputs, and the hint."""
+
+    values: np.ndarray
+    hint: str
+
+
+def check(name: str, weight: float, fraction: float | bool, message: str = "", hint: str = ""):
+    """A CheckResult; ``fraction`` True/False means all or nothing."""
+    return CheckResult(name, weight, float(fraction), message, hint)
+
+
+def fmt(value: object, n: int = 3) -> str:
+    """Short text of a value: scalars with 4 significant digits, arrays by shape and first values."""
+    if value is None:
+        return "nothing"
+    array = np.asarray(value)
+    if array.ndim == 0:
+        return _num(array.item())
+    flat = array.reshape(-1)
+    head = ", ".join(_num(v) for v in flat[:n])
+    more = ", ..." if flat.size > n else ""
+    return f"[{head}{more}] (shape {shape_text(array.shape)})"
+
+
+def shape_text(shape) -> str:
+    shape = tuple(int(s) if s is not None else None for s in shape)
+    return "(" + ", ".join("N" if s is None else str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def _num(value: object) -> str:
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    return f"{float(value):.4g}"
+
+
+def close(got: np.ndarray | None, expected: np.ndarray, rtol=RTOL, atol=ATOL, nan=False) -> bool:
+    """Same shape and values within tolerance (NaNs equal only when ``nan``)."""
+    if got is None:
+        return False
+    got = np.asarray(got, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    if got.shape != expected.shape:
+        return False
+    with np.errstate(invalid="ignore"):
+        return bool(np.allclose(got, expected, rtol=rtol, atol=atol, equal_nan=nan))
+
+
+def error_text(obs: Observations, key: str, call: str) -> str:
+    """'kl_divergence(mu, lv) raised ValueError: ... (part2_vae.py, line 12)' or ''."""
+    error = obs.error(key)
+    return f"{call} raised {error}" if error else ""
+
+
+def reductions(got: np.ndarray, expected_shape: tuple[int, ...]):
+    """Ways to bring ``got`` to ``expected_shape`` when it is off by a known reduction mistake.
+
+    Yields (values, shape_hint): shape_hint is "" when the shape was already right.
+    """
+    got = np.asarray(got, dtype=np.float64)
+    if got.shape == expected_shape:
+        yield got, ""
+        return
+    if expected_shape == ():
+        if got.size == 1:
+            yield got.reshape(()), f"return a scalar, not shape {shape_text(got.shape)}"
+        elif got.ndim >= 1:
+            hint = (
+                f"return the batch mean, a scalar: you returned shape {shape_text(got.shape)}"
+                " (one value per sample): take the mean over the batch"
+            )
+            yield got.mean().reshape(()), hint
+            yield got.sum().reshape(()), hint
+        return
+    n = expected_shape[0]
+    if got.shape == (n, 1):
+        yield got[:, 0], "return shape (N,), not (N, 1): drop the extra axis (keepdims)"
+    elif got.ndim > 1 and got.shape[0] == n:
+        axes = tuple(range(1, got.ndim))
+        hint = (
+            f"return one value per sample, shape (N,): you returned shape {shape_text(got.shape)};"
+            " sum over every axis but the first (the batch axis)"
+        )
+        yield got.sum(axis=axes), hint
+        yield got.mean(axis=axes), hint
+    elif got.ndim == 0 or got.size == 1:
+        hint = (
+            "return one value per sample, shape (N,): you reduced over the batch too "
+            "(sum over the other axes only, e.g. axis=-1)"
+        )
+        yield got.reshape(()), hint
+
+
+def judge_values(
+    got: np.ndarray | None,
+    expected: np.ndarray,
+    mistakes: list[Mistake],
+    *,
+    rtol: float = RTOL,
+    atol: float = ATOL,
+) -> tuple[bool, str, str, str]:
+    """Compare, allowing known reduction mistakes (those cost the shape check, not this one).
+
+    Returns (values_right, message, hint, shape_hint).
+    """
+    if got is None:
+        return False, "no value to compare", "", ""
+    expected = np.asarray(expected, dtype=np.float64)
+    options = list(reductions(got, expected.shape))
+    if not options:
+        message = f"got shape {shape_text(np.shape(got))}, expected {shape_text(expected.shape)}"
+        return False, message, "", message
+    shape_hint = options[0][1]
+    for values, hint in options:
+        target = expected if values.shape == expected.shape else None
+        if target is None and values.shape == ():
+            for reduced in (expected.sum(), expected.mean()):
+                if close(values, np.asarray(reduced), rtol, atol):
+                    return True, "values right once reduced the same way", "", hint
+            continue
+        if target is not None and close(values, target, rtol, atol):
+            note = "values right once reduced as expected" if hint else ""
+            return True, note, "", hint
+    values = options[0][0]
+    for mistake in mistakes:
+        candidate = np.asarray(mistake.values, dtype=np.float64)
+        for values_option, _ in options:
+            if values_option.shape == candidate.shape and close(
+                values_option, candidate, rtol, atol, nan=True
+            ):
+                message = f"got {fmt(values_option)}, expected {fmt(expected)}"
+                return False, message, mistake.hint, shape_hint
+    if values.shape == expected.shape:
+        message = f"got {fmt(values)}, expected {fmt(expected)}"
+    else:
+        message = f"got {fmt(got)}, expected {fmt(expected)}"
+    return False, message, "", shape_hint
+
+
+@dataclass(frozen=True)
+class Case:
+    """One call of a loss on the check's inputs: where its result is, what it should be."""
+
+    key: str  # observation key of the student's result
+    label: str  # how messages name the inputs, e.g. "inputs (16, 10)"
+    expected: np.ndarray
+    mistakes: list[Mistake]
+
+
+def shape_and_values(
+    obs: Observations,
+    cases: list[Case],
+    call: str,
+    *,
+    shape_name: str,
+    values_name: str,
+    generic_hint: str,
+    weights: tuple[float, float],
+) -> tuple[CheckResult, CheckResult, bool]:
+    """Two checks over the cases: the shape, and the values (known reduction mistakes cost the
+    shape check only). Also returns whether every case's values were right."""
+    shape_fracs, shape_msgs, shape_hints = [], [], []
+    value_fracs, value_msgs, value_hints = [], [], []
+    for case in cases:
+        got = obs.array(case.key)
+        if got is None:
+            failure = error_text(obs, case.key, call) or "no value returned"
+            shape_fracs.append(0.0)
+            value_fracs.append(0.0)
+            shape_msgs.append(failure)
+            value_msgs.append(failure)
+            continue
+        right, message, hint, shape_hint = judge_values(got, case.expected, case.mistakes)
+        shape_fracs.append(0.0 if shape_hint else 1.0)
+        if shape_hint:
+            shape_msgs.append(
+                f"{case.label}: got shape {shape_text(np.shape(got))}, "
+                f"expected {shape_text(np.shape(case.expected))}"
+            )
+            shape_hints.append(shape_hint)
+        value_fracs.append(1.0 if right else 0.0)
+        if not right:
+            value_msgs.append(f"{case.label}: {message}")
+            value_hints.append(hint or generic_hint)
+        elif message:
+            value_msgs.append(f"{case.label}: {message}")
+    all_right = bool(value_fracs) and min(value_fracs) == 1.0
+    return (
+        check(
+            shape_name,
+            weights[0],
+            float(np.mean(shape_fracs)),
+            "; ".join(shape_msgs),
+            shape_hints[0] if shape_hints else "",
+        ),
+        check(
+            values_name,
+            weights[1],
+            float(np.mean(value_fracs)),
+            "; ".join(value_msgs),
+            value_hints[0] if value_hints else "",
+        ),
+        all_right,
+    )
+
+
+def compiled_check(obs: Observations, name: str, weight: float, call: str, hint: str):
+    """The result under ``compiled`` exists and agrees with the eager ``random`` result."""
+    compiled, eager = obs.array("compiled"), obs.array("random")
+    if compiled is None:
+        message = error_text(obs, "compiled", call) or "no value returned"
+        return check(name, weight, False, message, hint)
+    if eager is not None and not close(compiled, eager, rtol=1e-3, atol=1e-3):
+        return check(name, weight, False, f"got {fmt(compiled)}, eagerly {fmt(eager)}", hint)
+    return check(name, weight, True)

@@ -1,0 +1,72 @@
+"""Child-side helpers for the checks: they run in a worker of the sandboxed child, where Keras
+and TensorFlow are already imported. Nothing here is imported by the parent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+
+def run_compiled(fn: Callable, *arrays: np.ndarray) -> object:
+    """``fn`` called on symbolic tensors inside a compiled TensorFlow function, the way
+    ``vae.fit`` calls the losses; returns the result as a NumPy array."""
+    import tensorflow as tf
+
+    compiled = tf.function(lambda *tensors: fn(*tensors), autograph=False)
+    return compiled(*[tf.constant(a) for a in arrays]).numpy()
+
+
+def model_facts(model: object) -> dict:
+    """Plain facts about something that should be a ``keras.Model``: its class, whether it is a
+    Model, parameter count, and its layers flattened (nested models expanded)."""
+    import keras
+
+    facts = {"type": type(model).__name__, "is_model": isinstance(model, keras.Model)}
+    if not facts["is_model"]:
+        return facts
+    facts["params"] = int(model.count_params())
+    facts["layers"] = [describe_layer(layer) for layer in _flat_layers(model)]
+    return facts
+
+
+def _flat_layers(model) -> list:
+    import keras
+
+    layers = []
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            layers.extend(_flat_layers(layer))
+        elif type(layer).__name__ != "InputLayer":
+            layers.append(layer)
+    return layers
+
+
+_CONFIG_KEYS = (
+    "units",
+    "filters",
+    "kernel_size",
+    "strides",
+    "padding",
+    "activation",
+    "negative_slope",
+    "target_shape",
+)
+
+
+def describe_layer(layer) -> dict:
+    """The class name and the configuration keys that define the handout's architectures."""
+    try:
+        config = layer.get_config()
+    except Exception:  # noqa: BLE001 - a custom layer without get_config
+        config = {}
+    described = {"class": type(layer).__name__}
+    for key in _CONFIG_KEYS:
+        if key in config:
+            value = config[key]
+            if isinstance(value, dict):  # a serialised activation object
+                value = value.get("config", {}).get("name") or value.get("class_name")
+            if not isinstance(value, (int, float, str, list, tuple, type(None))):
+                value = getattr(value, "__name__", type(value).__name__)
+            described[key] = list(value) if isinstance(value, tuple) else value
+    return described

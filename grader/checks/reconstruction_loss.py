@@ -1,0 +1,144 @@
+"""reconstruction_loss(x, y): per-sample -log p(x | z) for a pixel-wise Bernoulli(y), in nats.
+
+Checked against the grader's NumPy formula -sum_pixels [x log y + (1 - x) log(1 - y)] on grey
+and binary images, on y exactly 0 or 1 (finite; about 0 where y == x), and on symbolic tensors
+inside a compiled function.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from grader.checks._common import Case, Mistake, check, compiled_check, error_text, fmt
+from grader.checks._common import shape_and_values
+from grader.observations import Observations
+
+QUESTION_ID = "reconstruction_loss"
+CASES = ("random", "binary", "perfect", "opposite")
+MAIN_KEYS = CASES
+CALL = "reconstruction_loss(x, y)"
+PIXELS = 28 * 28
+EPSILON = 1e-7  # the grader clips y to [eps, 1 - eps] only where a log would be infinite
+
+
+def make_inputs(rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """x and y pairs (N, 28, 28, 1) float32: grey x and y in (0.02, 0.98); binary x; y == x and
+    y == 1 - x exactly (0 and 1)."""
+    f32 = np.float32
+    shape = (6, 28, 28, 1)
+    binary = (rng.random(shape) < 0.3).astype(f32)
+    return {
+        "random.x": rng.uniform(0.02, 0.98, shape).astype(f32),
+        "random.y": rng.uniform(0.02, 0.98, shape).astype(f32),
+        "binary.x": binary,
+        "binary.y": rng.uniform(0.02, 0.98, shape).astype(f32),
+        "perfect.x": binary,
+        "perfect.y": binary.copy(),
+        "opposite.x": binary,
+        "opposite.y": 1.0 - binary,
+    }
+
+
+def collect(fn, inputs, probe) -> None:
+    """Child side: the student's function on every case, eagerly, then compiled."""
+    from grader.checks._keras import run_compiled
+
+    for case in CASES:
+        x, y = inputs[f"{case}.x"], inputs[f"{case}.y"]
+        probe.array(case, lambda x=x, y=y: fn(x, y))
+    x, y = inputs["random.x"], inputs["random.y"]
+    probe.array("compiled", lambda: run_compiled(fn, x, y))
+
+
+def expected_loss(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """-sum_pixels [x log y + (1 - x) log(1 - y)] per sample (N,), float64."""
+    x, y = np.float64(x), np.clip(np.float64(y), EPSILON, 1 - EPSILON)
+    log_likelihood = x * np.log(y) + (1 - x) * np.log(1 - y)
+    return -log_likelihood.reshape(len(x), -1).sum(axis=1)
+
+
+def mistakes(x: np.ndarray, y: np.ndarray) -> list[Mistake]:
+    """Classic wrong reconstruction losses and the hint each deserves."""
+    right = expected_loss(x, y)
+    flat = len(x), -1
+    squared = ((np.float64(x) - np.float64(y)) ** 2).reshape(flat)
+    return [
+        Mistake(
+            right / PIXELS,
+            "reconstruction must be summed over pixels, not averaged (Keras's "
+            "binary_crossentropy returns the per-pixel mean: multiply by 784 or sum yourself)",
+        ),
+        Mistake(
+            expected_loss(y, x),
+            "arguments in the wrong order: reconstruction_loss(x, y) has the image x first "
+            "and the decoder's output y second (x log y, not y log x)",
+        ),
+        Mistake(-right, "wrong sign: the loss is -log p(x | z) = -sum [x log y + ...] >= 0"),
+        Mistake(
+            squared.sum(axis=1),
+            "the squared error is a Gaussian decoder's loss; the Bernoulli decoder needs "
+            "-sum [x log y + (1 - x) log(1 - y)]",
+        ),
+        Mistake(squared.mean(axis=1), "the squared error is not the Bernoulli log-likelihood"),
+    ]
+
+
+def score(inputs: dict[str, np.ndarray], obs: Observations) -> list:
+    """Parent side: shape (0.2), values (0.4), y exactly 0 or 1 (0.2), compiled call (0.2)."""
+    cases = []
+    for key, label in (("random", "grey x"), ("binary", "binary x")):
+        x, y = inputs[f"{key}.x"], inputs[f"{key}.y"]
+        cases.append(Case(key, label, expected_loss(x, y), mistakes(x, y)))
+    shape, values, _ = shape_and_values(
+        obs,
+        cases,
+        CALL,
+        shape_name="returns one value per image, shape (N,)",
+        values_name="values match -sum_pixels [x log y + (1 - x) log(1 - y)]",
+        generic_hint="compute -sum over all pixels of x log y + (1 - x) log(1 - y), per image",
+        weights=(0.2, 0.4),
+    )
+    return [
+        shape,
+        values,
+        _edge_check(obs),
+        compiled_check(
+            obs,
+            "works on symbolic tensors inside a compiled function (as vae.fit calls it)",
+            0.2,
+            "reconstruction_loss on symbolic tensors",
+            "use keras.ops (ops.log, ops.clip, ops.sum), not NumPy: vae.fit calls "
+            "reconstruction_loss on symbolic tensors",
+        ),
+    ]
+
+
+def _edge_check(obs: Observations):
+    """y exactly 0 or 1: finite; about 0 when y == x; large and positive when y == 1 - x."""
+    parts, messages = [], []
+    perfect, opposite = obs.array("perfect"), obs.array("opposite")
+    for key, got in (("perfect", perfect), ("opposite", opposite)):
+        if got is None:
+            parts.append(0.0)
+            messages.append(error_text(obs, key, CALL) or "no value returned")
+            continue
+        got = np.float64(got)
+        if not np.all(np.isfinite(got)):
+            parts.append(0.0)
+            what = "y == x" if key == "perfect" else "y == 1 - x"
+            messages.append(f"{what} (exactly 0 and 1): got {fmt(got)}, expected finite values")
+        elif key == "perfect" and np.any(np.abs(got.sum(axis=tuple(range(1, got.ndim)))) > 0.5):
+            parts.append(0.0)
+            messages.append(f"y == x (exactly 0 and 1): got {fmt(got)}, expected about 0")
+        elif key == "opposite" and np.any(got.reshape(len(got), -1).sum(axis=1) <= 0):
+            parts.append(0.0)
+            messages.append(f"y == 1 - x: got {fmt(got)}, expected large positive values")
+        else:
+            parts.append(1.0)
+    return check(
+        "finite when y is exactly 0 or 1 (about 0 where y == x)",
+        0.2,
+        float(np.mean(parts)),
+        "; ".join(messages),
+        "" if all(parts) else "clip y to [eps, 1 - eps] (eps = 1e-7) before taking logs",
+    )

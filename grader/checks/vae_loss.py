@@ -1,0 +1,102 @@
+"""vae_loss(x, y, z_mean, z_log_var): batch mean of reconstruction_loss + kl_divergence, nats.
+
+While it is checked, the submission's ``reconstruction_loss`` and ``kl_divergence`` are the
+reference ones, so a mistake there is not charged twice. Checked against the grader's NumPy
+negative ELBO on random inputs, and on symbolic tensors inside a compiled function.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from grader.checks._common import Case, Mistake, compiled_check, shape_and_values
+from grader.checks.kl_divergence import expected_kl
+from grader.checks.reconstruction_loss import expected_loss
+from grader.observations import Observations
+
+QUESTION_ID = "vae_loss"
+CASES = ("random",)
+MAIN_KEYS = CASES
+CALL = "vae_loss(x, y, z_mean, z_log_var)"
+
+
+def make_inputs(rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Grey x and y (8, 28, 28, 1) in (0.02, 0.98); z_mean, z_log_var (8, 10); float32."""
+    f32 = np.float32
+    shape = (8, 28, 28, 1)
+    return {
+        "x": rng.uniform(0.02, 0.98, shape).astype(f32),
+        "y": rng.uniform(0.02, 0.98, shape).astype(f32),
+        "mu": rng.normal(size=(8, 10)).astype(f32),
+        "lv": rng.normal(size=(8, 10)).astype(f32),
+    }
+
+
+def collect(fn, inputs, probe) -> None:
+    """Child side: the student's vae_loss eagerly, then compiled."""
+    from grader.checks._keras import run_compiled
+
+    args = (inputs["x"], inputs["y"], inputs["mu"], inputs["lv"])
+    probe.array("random", lambda: fn(*args))
+    probe.array("compiled", lambda: run_compiled(fn, *args))
+
+
+def expected_vae_loss(x, y, mu, lv) -> np.ndarray:
+    """mean_batch( reconstruction_loss(x, y) + kl_divergence(mu, lv) ), a scalar, float64."""
+    return np.mean(expected_loss(x, y) + expected_kl(mu, lv))
+
+
+def mistakes(x, y, mu, lv) -> list[Mistake]:
+    recon, kl = expected_loss(x, y), expected_kl(mu, lv)
+    return [
+        Mistake(
+            np.sum(recon + kl),
+            "vae_loss is the batch mean of reconstruction + KL, not the batch sum",
+        ),
+        Mistake(
+            np.mean(recon - kl),
+            "the KL term is added, not subtracted: the loss is the negative ELBO, "
+            "reconstruction + KL",
+        ),
+        Mistake(-np.mean(recon + kl), "wrong sign: minimise the negative ELBO, recon + KL"),
+        Mistake(np.mean(recon), "the KL term is missing: loss = mean(reconstruction + KL)"),
+        Mistake(np.mean(kl), "the reconstruction term is missing: loss = mean(reconstruction + KL)"),
+        Mistake(
+            np.mean(expected_loss(y, x) + kl),
+            "arguments in the wrong order: reconstruction_loss(x, y) takes the image first",
+        ),
+        Mistake(
+            np.mean(recon + expected_kl(lv, mu)),
+            "arguments in the wrong order: kl_divergence(z_mean, z_log_var)",
+        ),
+        Mistake(
+            np.mean(recon) + np.sum(kl),
+            "take the batch mean of both terms (the KL was summed over the batch)",
+        ),
+    ]
+
+
+def score(inputs: dict[str, np.ndarray], obs: Observations) -> list:
+    """Parent side: a scalar (0.25), its value (0.5), compiled call (0.25)."""
+    args = inputs["x"], inputs["y"], inputs["mu"], inputs["lv"]
+    case = Case("random", "random x, y, z_mean, z_log_var", expected_vae_loss(*args), mistakes(*args))
+    shape, values, _ = shape_and_values(
+        obs,
+        [case],
+        CALL,
+        shape_name="returns a scalar (the batch mean)",
+        values_name="value matches mean(reconstruction_loss(x, y) + kl_divergence(z_mean, z_log_var))",
+        generic_hint="return ops.mean(reconstruction_loss(x, y) + kl_divergence(z_mean, z_log_var))",
+        weights=(0.25, 0.5),
+    )
+    return [
+        shape,
+        values,
+        compiled_check(
+            obs,
+            "works on symbolic tensors inside a compiled function",
+            0.25,
+            "vae_loss on symbolic tensors",
+            "use keras.ops (ops.mean), not NumPy, so that vae_loss works inside a compiled step",
+        ),
+    ]

@@ -1,0 +1,45 @@
+"""``tp-ae gradescope-bundle``: write the autograder.zip to upload to Gradescope.
+
+No TensorFlow here: the bundle is files and pins, nothing is built or run.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="course TOML (points, bonus, timeouts, visibility); default: the TP's defaults",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("autograder.zip"),
+        help="where to write the zip (default: autograder.zip)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    import zipfile
+
+    from grader.config import load_config
+    from grader.gradescope import PYTHON_VERSION, build_bundle
+
+    path = build_bundle(args.out, args.config)
+    config = load_config(args.config)
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        pins = archive.read("requirements.txt").decode().split()
+    hidden = {qid: config[qid].visibility for qid in config.hidden_questions()}
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB, {len(names)} files)")
+    print(f"  course settings: {args.config or 'defaults'}; max_score {config.max_score:g}")
+    if hidden:
+        print("  not visible to students: " + ", ".join(f"{q} ({v})" for q, v in hidden.items()))
+    print(f"  setup.sh installs Python {PYTHON_VERSION} and {len(pins)} pinned packages")
+    print("Upload it on Gradescope: assignment > Configure Autograder > Zip file upload.")
+    return 0

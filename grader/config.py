@@ -1,0 +1,219 @@
+"""Course settings: points, bonus, timeout, memory cap and Gradescope visibility per question.
+
+Defaults are the TP specification's points table (``build_conv_vae`` is a 1-point bonus: its
+points are added to ``score`` but not to ``max_score``). An instructor overrides them in one TOML
+file passed as ``tp-ae grade --config course.toml`` (read with ``tomllib``; on Python 3.10 the
+``tomli`` package, the same parser, is used instead)::
+
+    # course.toml: every key is optional; unknown tables or keys are an error naming them.
+    [defaults]                  # applies to every question unless its own table says otherwise
+    timeout_seconds = 60        # wall-clock limit for one question's checks (student code included)
+    memory_mb = 2048            # memory the checked code may use on top of the grader's own
+    visibility = "visible"      # Gradescope: visible | after_due_date | after_published | hidden
+
+    [questions.kl_divergence]
+    points = 4                  # points for a fully correct answer (>= 0)
+
+    [questions.build_conv_vae]
+    points = 2
+    bonus = true                # counts in score, not in max_score
+    visibility = "after_due_date"
+
+A question table takes ``points``, ``bonus``, ``timeout_seconds``, ``memory_mb`` and
+``visibility``; ``[defaults]`` takes the last three. ``tp-ae check`` does not run the questions
+whose visibility is not ``visible`` and says so.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from tp_ae.errors import TpAeError
+
+# TP specification order: gradebook columns, results.json tests and feedback.md follow it.
+QUESTION_IDS: tuple[str, ...] = (
+    "build_mlp_autoencoder",
+    "build_conv_autoencoder",
+    "add_noise",
+    "kl_divergence",
+    "reconstruction_loss",
+    "vae_loss",
+    "build_vae",
+    "sample_images",
+    "build_conv_vae",
+)
+
+# Which exercise file holds each question (the stubs' layout).
+QUESTION_PART: dict[str, str] = {
+    "build_mlp_autoencoder": "part1_autoencoders",
+    "build_conv_autoencoder": "part1_autoencoders",
+    "add_noise": "part1_autoencoders",
+    "kl_divergence": "part2_vae",
+    "reconstruction_loss": "part2_vae",
+    "vae_loss": "part2_vae",
+    "build_vae": "part2_vae",
+    "sample_images": "part2_vae",
+    "build_conv_vae": "part2_vae",
+}
+
+VISIBILITIES: tuple[str, ...] = ("visible", "after_due_date", "after_published", "hidden")
+
+DEFAULT_POINTS: dict[str, float] = {
+    "build_mlp_autoencoder": 3,
+    "build_conv_autoencoder": 3,
+    "add_noise": 2,
+    "kl_divergence": 3,
+    "reconstruction_loss": 3,
+    "vae_loss": 2,
+    "build_vae": 3,
+    "sample_images": 2,
+    "build_conv_vae": 1,
+}
+DEFAULT_BONUS: frozenset[str] = frozenset({"build_conv_vae"})
+DEFAULT_TIMEOUT_SECONDS = 60.0
+DEFAULT_MEMORY_MB = 2048
+DEFAULT_VISIBILITY = "visible"
+
+_DEFAULTS_KEYS = ("timeout_seconds", "memory_mb", "visibility")
+_QUESTION_KEYS = ("points", "bonus", *_DEFAULTS_KEYS)
+_TOP_LEVEL_KEYS = ("defaults", "questions")
+
+
+@dataclass(frozen=True)
+class QuestionConfig:
+    """How one question is graded."""
+
+    points: float  # points for a fully correct answer
+    bonus: bool  # True: counts in score but not in max_score
+    timeout_seconds: float  # wall-clock limit for the question's checks
+    memory_mb: int  # memory cap for the checked code, on top of the grader process's own
+    visibility: str  # Gradescope visibility: one of VISIBILITIES
+
+
+@dataclass(frozen=True)
+class CourseConfig:
+    """Per-question settings for every id in QUESTION_IDS, and the file they came from."""
+
+    questions: Mapping[str, QuestionConfig]
+    source: Path | None = None  # the TOML file read, None for the defaults
+
+    def __getitem__(self, question_id: str) -> QuestionConfig:
+        return self.questions[question_id]
+
+    @property
+    def max_score(self) -> float:
+        """Sum of the points of the questions that are not bonus."""
+        return float(sum(q.points for q in self.questions.values() if not q.bonus))
+
+    def hidden_questions(self) -> list[str]:
+        """Question ids whose visibility is not ``visible``, in TP order."""
+        return [qid for qid in QUESTION_IDS if self.questions[qid].visibility != "visible"]
+
+
+def default_config() -> CourseConfig:
+    """The TP specification's points table; bonus build_conv_vae; everything visible."""
+    return CourseConfig(
+        {
+            qid: QuestionConfig(
+                points=float(DEFAULT_POINTS[qid]),
+                bonus=qid in DEFAULT_BONUS,
+                timeout_seconds=DEFAULT_TIMEOUT_SECONDS,
+                memory_mb=DEFAULT_MEMORY_MB,
+                visibility=DEFAULT_VISIBILITY,
+            )
+            for qid in QUESTION_IDS
+        }
+    )
+
+
+def load_config(path: Path | None) -> CourseConfig:
+    """Read a course TOML file (format in the module docstring); None gives the defaults.
+
+    Raises TpAeError (one line naming the file and the bad table, key or value).
+    """
+    if path is None:
+        return default_config()
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise TpAeError(f"{path}: cannot read the course config ({err.strerror})") from None
+    toml = _toml_module()
+    try:
+        data = toml.loads(text)
+    except toml.TOMLDecodeError as err:
+        raise TpAeError(f"{path}: not valid TOML: {err}") from None
+    return config_from_mapping(data, path)
+
+
+def config_from_mapping(data: Mapping[str, object], source: Path | None = None) -> CourseConfig:
+    """Build a CourseConfig from already-parsed TOML data (the same rules as load_config)."""
+    where = f"{source}: " if source else ""
+    _reject_unknown(data, _TOP_LEVEL_KEYS, f"{where}unknown table [{{key}}]")
+    defaults = data.get("defaults", {})
+    if not isinstance(defaults, Mapping):
+        raise TpAeError(f"{where}[defaults] must be a table")
+    _reject_unknown(defaults, _DEFAULTS_KEYS, f"{where}unknown key '{{key}}' in [defaults]")
+    questions = data.get("questions", {})
+    if not isinstance(questions, Mapping):
+        raise TpAeError(f"{where}[questions] must hold one table per question id")
+    _reject_unknown(questions, QUESTION_IDS, f"{where}unknown question id '{{key}}' in [questions]")
+
+    for key, value in defaults.items():
+        _validate(key, value, f"{where}[defaults]")
+    base = default_config()
+    settings: dict[str, QuestionConfig] = {}
+    for qid in QUESTION_IDS:
+        table = questions.get(qid, {})
+        if not isinstance(table, Mapping):
+            raise TpAeError(f"{where}[questions.{qid}] must be a table")
+        _reject_unknown(table, _QUESTION_KEYS, f"{where}unknown key '{{key}}' in [questions.{qid}]")
+        merged = {**defaults, **table}
+        values = {key: _validate(key, merged[key], f"{where}[questions.{qid}]") for key in merged}
+        settings[qid] = replace(base[qid], **values)
+    return CourseConfig(settings, source)
+
+
+def _reject_unknown(table: Mapping[str, object], allowed: tuple[str, ...], message: str) -> None:
+    for key in table:
+        if key not in allowed:
+            raise TpAeError(message.format(key=key) + f" (allowed: {', '.join(allowed)})")
+
+
+def _validate(key: str, value: object, where: str) -> object:
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if key == "points" and number and value >= 0:
+        return float(value)
+    if key == "bonus" and isinstance(value, bool):
+        return value
+    if key == "timeout_seconds" and number and value > 0:
+        return float(value)
+    if key == "memory_mb" and isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    if key == "visibility" and value in VISIBILITIES:
+        return value
+    wanted = {
+        "points": "a number >= 0",
+        "bonus": "true or false",
+        "timeout_seconds": "a number of seconds > 0",
+        "memory_mb": "a whole number of MB > 0",
+        "visibility": "one of " + ", ".join(f'"{v}"' for v in VISIBILITIES),
+    }[key]
+    raise TpAeError(f"{where} {key} = {value!r}: expected {wanted}")
+
+
+def _toml_module():
+    if sys.version_info >= (3, 11):
+        import tomllib
+
+        return tomllib
+    try:  # Python 3.10: the same parser, published as tomli
+        import tomli
+    except ModuleNotFoundError:
+        raise TpAeError(
+            "reading course.toml on Python 3.10 needs the 'tomli' package: pip install tomli"
+        ) from None
+    return tomli

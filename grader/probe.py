@@ -1,0 +1,89 @@
+"""Calling student code from a worker of the sandboxed child and recording plain results.
+
+Every interaction with an object the submission made goes through :meth:`Probe.attempt`: an
+exception (``SystemExit`` included) is recorded under the probe's key as text and the check goes
+on with its other probes. What is recorded is plain: arrays of numbers, numbers, strings, lists.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+
+import numpy as np
+
+from grader.observations import ErrorInfo, Observations
+
+_MESSAGE_CHARS = 400
+
+
+class Probe:
+    """Records values and errors into an Observations, naming the student's line on errors."""
+
+    def __init__(self, observations: Observations, student_files: set[str]):
+        self.observations = observations
+        self.student_files = student_files
+
+    def attempt(self, key: str, thunk: Callable[[], object]) -> tuple[bool, object]:
+        """Run ``thunk``; on any exception record it under ``key`` and return (False, None)."""
+        try:
+            return True, thunk()
+        except BaseException as exc:  # noqa: BLE001 - SystemExit and friends are the student's
+            self.observations.put_error(key, describe_exception(exc, self.student_files))
+            return False, None
+
+    def array(self, key: str, thunk: Callable[[], object]) -> np.ndarray | None:
+        """Run ``thunk`` and record its result as an array of numbers (None when it fails)."""
+        ok, value = self.attempt(key, lambda: as_array(thunk()))
+        if ok:
+            self.observations.put(key, value)
+        return value if ok else None
+
+    def put(self, key: str, value: object) -> None:
+        self.observations.put(key, value)
+
+    def call(self, key: str, fn: Callable, *args, **kwargs) -> tuple[bool, object]:
+        """``fn(*args, **kwargs)``; when the keyword names are refused (TypeError naming one),
+        retry positionally and record ``<key>.positional`` = True (a signature mismatch)."""
+        try:
+            return True, fn(*args, **kwargs)
+        except TypeError as exc:
+            binding_failed = exc.__traceback__ is not None and exc.__traceback__.tb_next is None
+            if kwargs and binding_failed and "keyword argument" in str(exc):
+                self.observations.put("__signature__", _signature_note(exc))
+                return self.attempt(key, lambda: fn(*args, *kwargs.values()))
+            self.observations.put_error(key, describe_exception(exc, self.student_files))
+            return False, None
+        except BaseException as exc:  # noqa: BLE001
+            self.observations.put_error(key, describe_exception(exc, self.student_files))
+            return False, None
+
+
+def as_array(value: object) -> np.ndarray:
+    """``np.asarray`` of a returned value; TypeError when it is not numbers (a model, None...)."""
+    if value is None:
+        raise TypeError("returned None instead of an array (is a return statement missing?)")
+    array = np.asarray(value)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"returned a {type(value).__name__}, not an array of numbers")
+    return array
+
+
+def describe_exception(exc: BaseException, student_files: set[str]) -> ErrorInfo:
+    """Exception as text, located at the innermost frame that belongs to the submission."""
+    if isinstance(exc, SystemExit):
+        message = f"the code called sys.exit({exc.code!r})"
+    else:
+        lines = str(exc).strip().splitlines()
+        message = " ".join(line.strip() for line in lines[:3])
+        if len(message) > _MESSAGE_CHARS:
+            message = message[: _MESSAGE_CHARS - 3] + "..."
+    where = ""
+    for frame, lineno in traceback.walk_tb(exc.__traceback__):
+        if frame.f_code.co_filename in student_files:
+            where = f"{frame.f_code.co_filename}, line {lineno}"
+    return ErrorInfo(type(exc).__name__, message, where)
+
+
+def _signature_note(exc: TypeError) -> str:
+    return str(exc).splitlines()[0] if str(exc) else "keyword argument refused"

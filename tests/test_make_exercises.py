@@ -1,0 +1,412 @@
+"""`tp-ae make-exercises`: stubs, solutions and notebooks generated from the marked reference.
+
+Pure Python (no TensorFlow): the generator reads the reference as text, so do these tests.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tests.conftest import cli_env
+from tp_ae.cli import main
+from tp_ae.exercises.extract import Import
+from tp_ae.exercises.imports import merge_imports, render_imports
+from tp_ae.exercises.markers import MarkerError, clear_regions, find_regions
+from tp_ae.exercises.output import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCES = ("autoencoders.py", "losses.py", "vae.py")
+# The question ids of TP_SPEC.md, part by part, in the order of the handout.
+QUESTIONS = {
+    "part1_autoencoders": ["build_mlp_autoencoder", "build_conv_autoencoder", "add_noise"],
+    "part2_vae": [
+        "kl_divergence",
+        "reconstruction_loss",
+        "vae_loss",
+        "build_vae",
+        "sample_images",
+        "build_conv_vae",
+    ],
+}
+REFERENCE_OF = {
+    **dict.fromkeys(QUESTIONS["part1_autoencoders"], "autoencoders.py"),
+    **dict.fromkeys(["kl_divergence", "reconstruction_loss", "vae_loss"], "losses.py"),
+    **dict.fromkeys(["build_vae", "sample_images", "build_conv_vae"], "vae.py"),
+}
+GENERATED = [
+    f"{folder}/{stem}.{ext}"
+    for stem in QUESTIONS
+    for folder in ("exercises", "solutions")
+    for ext in ("py", "ipynb")
+]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of what the generator reads: the three reference modules and the handout."""
+    (tmp_path / "tp_ae").mkdir()
+    for name in REFERENCES:
+        shutil.copy(ROOT / "tp_ae" / name, tmp_path / "tp_ae" / name)
+    (tmp_path / "exercises").mkdir()
+    shutil.copy(ROOT / "exercises" / "README.md", tmp_path / "exercises" / "README.md")
+    return tmp_path
+
+
+def make_exercises(root: Path, *flags: str) -> int:
+    return main(["make-exercises", "--root", str(root), *flags])
+
+
+def functions(source: str) -> dict[str, ast.FunctionDef]:
+    return {n.name: n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef)}
+
+
+def raised_message(function: ast.FunctionDef) -> str | None:
+    """The string passed to the first ``raise NotImplementedError(...)`` of a function."""
+    for node in ast.walk(function):
+        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+            if getattr(node.exc.func, "id", None) == "NotImplementedError":
+                return node.exc.args[0].value
+    return None
+
+
+# --- the files in the repository -------------------------------------------------------------
+
+
+def test_committed_files_are_what_the_generator_gives_now():
+    """Are exercises/ and solutions/ in the repository exactly what make-exercises generates?"""
+    files = generate(ROOT, ROOT / "tp_ae")
+    assert sorted(files) == sorted(GENERATED)
+    stale = [p for p, text in files.items() if (ROOT / p).read_text(encoding="utf-8") != text]
+    assert stale == [], "run `tp-ae make-exercises`"
+
+
+@pytest.mark.parametrize("stem", QUESTIONS)
+def test_each_exercise_function_raises_not_implemented_naming_its_question(stem):
+    """Does every question of the stub raise NotImplementedError("<question id>: ...") after
+    "# FILL IN CODE", and keep none of the reference's solution lines?"""
+    source = (ROOT / "exercises" / f"{stem}.py").read_text(encoding="utf-8")
+    stub = functions(source)
+    for question_id in QUESTIONS[stem]:
+        message = raised_message(stub[question_id])
+        assert message is not None and message.startswith(f"{question_id}: "), question_id
+        stub_lines = [
+            line.strip() for line in ast.get_source_segment(source, stub[question_id]).splitlines()
+        ]
+        assert "# FILL IN CODE" in stub_lines
+        reference = (ROOT / "tp_ae" / REFERENCE_OF[question_id]).read_text(encoding="utf-8")
+        solution_lines = _solution_lines(reference, question_id)
+        assert solution_lines, question_id
+        assert set(solution_lines).isdisjoint(stub_lines), question_id
+
+
+@pytest.mark.parametrize("stem", QUESTIONS)
+def test_each_solution_function_is_the_reference_function(stem):
+    """Is every question function of the solution file the reference's, statement for
+    statement (the markers are comments, so the syntax trees must be equal)?"""
+    solution = functions((ROOT / "solutions" / f"{stem}.py").read_text(encoding="utf-8"))
+    for question_id in QUESTIONS[stem]:
+        reference = (ROOT / "tp_ae" / REFERENCE_OF[question_id]).read_text(encoding="utf-8")
+        expected = functions(reference)[question_id]
+        assert ast.dump(solution[question_id]) == ast.dump(expected), question_id
+        assert raised_message(solution[question_id]) is None
+
+
+@pytest.mark.parametrize("path", GENERATED)
+def test_generated_files_say_which_command_made_them(path):
+    """Does each generated file say, at its top, that `tp-ae make-exercises` made it?"""
+    text = (ROOT / path).read_text(encoding="utf-8")
+    if path.endswith(".py"):
+        top = text.split('"""', 1)[0]
+    else:
+        notebook = json.loads(text)
+        top = "".join(notebook["cells"][0]["source"])
+        assert notebook["metadata"]["tp_ae"]["generated_by"] == "tp-ae make-exercises"
+    assert "tp-ae make-exercises" in top
+
+
+@pytest.mark.parametrize("folder", ["exercises", "solutions"])
+@pytest.mark.parametrize("stem", QUESTIONS)
+def test_notebook_has_text_and_one_code_cell_per_question(folder, stem):
+    """Is the notebook valid nbformat v4, without outputs, with one tagged code cell per
+    question right after a markdown cell that gives the question's number and id?"""
+    notebook = nbformat.read(ROOT / folder / f"{stem}.ipynb", as_version=4)
+    nbformat.validate(notebook)
+    assert notebook.nbformat == 4
+    cells = notebook.cells
+    tagged = [(i, c) for i, c in enumerate(cells) if "question" in c.metadata.get("tags", [])]
+    assert [c.metadata["tp_ae"]["question_id"] for _, c in tagged] == QUESTIONS[stem]
+    for i, cell in tagged:
+        question_id = cell.metadata["tp_ae"]["question_id"]
+        text = cells[i - 1]
+        assert text.cell_type == "markdown"
+        assert text.source.startswith("### Question ") and f"`{question_id}`" in text.source
+        assert f"def {question_id}(" in cell.source
+    assert all(c.get("outputs", []) == [] for c in cells if c.cell_type == "code")
+
+
+@pytest.mark.parametrize("stem", QUESTIONS)
+def test_first_code_cell_reads_the_epoch_count_from_the_environment(stem):
+    """Can a test make training tiny: does the first code cell set EPOCHS from TP_AE_EPOCHS?"""
+    notebook = nbformat.read(ROOT / "exercises" / f"{stem}.ipynb", as_version=4)
+    first = next(c for c in notebook.cells if c.cell_type == "code")
+    namespace: dict = {}
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("TP_AE_EPOCHS", "1")
+        exec(first.source, namespace)
+    assert namespace["EPOCHS"] == 1
+
+
+# --- generating, regenerating, checking ---------------------------------------------------------
+
+
+def test_generating_twice_changes_nothing(project, capsys):
+    """Is the generator idempotent: same bytes on a second run, and --check passes?"""
+    assert make_exercises(project) == 0
+    first = {p: (project / p).read_bytes() for p in GENERATED}
+    capsys.readouterr()
+    assert make_exercises(project) == 0
+    assert "wrote" not in capsys.readouterr().out
+    assert {p: (project / p).read_bytes() for p in GENERATED} == first
+    assert make_exercises(project, "--check") == 0
+
+
+def test_check_names_the_solution_files_when_a_marked_region_changes(project, capsys):
+    """After an edit inside a solution region, does --check fail naming exactly the two
+    solution files of that part (the stubs do not show the region)?"""
+    make_exercises(project)
+    reference = project / "tp_ae" / "autoencoders.py"
+    text = reference.read_text(encoding="utf-8")
+    edited = text.replace(
+        "h = layers.Dense(z_dim)(h)", "h = layers.Dense(z_dim, use_bias=False)(h)"
+    )
+    assert edited != text
+    reference.write_text(edited, encoding="utf-8")
+    capsys.readouterr()
+    assert make_exercises(project, "--check") == 1
+    err = capsys.readouterr().err
+    named = {p for p in GENERATED if p in err}
+    assert named == {"solutions/part1_autoencoders.py", "solutions/part1_autoencoders.ipynb"}
+
+
+def test_check_names_every_file_of_the_part_when_a_docstring_changes(project, capsys):
+    """After an edit outside the regions (a docstring), are stubs and solutions all stale?"""
+    make_exercises(project)
+    reference = project / "tp_ae" / "losses.py"
+    text = reference.read_text(encoding="utf-8")
+    assert "KL = 1/2 * sum_k" in text
+    reference.write_text(text.replace("KL = 1/2 * sum_k", "KL = 0.5 * sum_k"), encoding="utf-8")
+    capsys.readouterr()
+    assert make_exercises(project, "--check") == 1
+    err = capsys.readouterr().err
+    assert {p for p in GENERATED if p in err} == {p for p in GENERATED if "part2_vae" in p}
+
+
+def test_check_names_a_missing_file_and_writes_nothing(project, capsys):
+    """Does --check name a deleted generated file, and leave it deleted?"""
+    make_exercises(project)
+    (project / "exercises" / "part2_vae.ipynb").unlink()
+    capsys.readouterr()
+    assert make_exercises(project, "--check") == 1
+    assert "exercises/part2_vae.ipynb" in capsys.readouterr().err
+    assert not (project / "exercises" / "part2_vae.ipynb").exists()
+
+
+def test_check_names_the_notebook_when_a_question_text_changes(project, capsys):
+    """Is a notebook stale after its question's text changes in the handout (and only the
+    notebooks, since the .py files carry no question text)?"""
+    make_exercises(project)
+    handout = project / "exercises" / "README.md"
+    text = handout.read_text(encoding="utf-8")
+    handout.write_text(text.replace("Write `add_noise(", "Now write `add_noise("), encoding="utf-8")
+    capsys.readouterr()
+    assert make_exercises(project, "--check") == 1
+    err = capsys.readouterr().err
+    assert {p for p in GENERATED if p in err} == {
+        "exercises/part1_autoencoders.ipynb",
+        "solutions/part1_autoencoders.ipynb",
+    }
+
+
+def test_make_exercises_does_not_import_tensorflow(project):
+    """Does `tp-ae make-exercises --check` run without importing TensorFlow or Keras?"""
+    code = (
+        "import sys\nfrom tp_ae.cli import main\n"
+        f"status = main(['make-exercises', '--root', {str(project)!r}])\n"
+        "print('STATUS', status, [m for m in ('tensorflow', 'keras') if m in sys.modules])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=cli_env()
+    )
+    assert "STATUS 0 []" in result.stdout, result.stderr
+
+
+# --- solution markers ---------------------------------------------------------------------------
+
+NESTED = """\
+def f(x):
+    ### BEGIN SOLUTION
+    y = x
+    ### BEGIN SOLUTION
+    return y
+    ### END SOLUTION
+"""
+UNCLOSED = """\
+def f(x):
+    ### BEGIN SOLUTION
+    return x
+"""
+UNOPENED = """\
+def f(x):
+    return x
+    ### END SOLUTION
+"""
+AFTER_CODE = """\
+def f(x):
+    y = x  ### BEGIN SOLUTION
+    return y
+    ### END SOLUTION
+"""
+
+
+@pytest.mark.parametrize(
+    "source, line, words",
+    [
+        (NESTED, 4, ["nested", 'line 2 "### BEGIN SOLUTION"', 'line 4 "### BEGIN SOLUTION"']),
+        (UNCLOSED, 2, ["unclosed", 'line 2 "### BEGIN SOLUTION"']),
+        (UNOPENED, 3, ["closes no region", 'line 3 "### END SOLUTION"']),
+        (AFTER_CODE, 2, ["after code", '"y = x  ### BEGIN SOLUTION"']),
+    ],
+    ids=["nested", "unclosed", "unopened", "after-code"],
+)
+def test_unpaired_markers_are_errors_quoting_the_lines(source, line, words):
+    """Are nested, unclosed and unopened markers errors naming the file, line and text?"""
+    with pytest.raises(MarkerError) as error:
+        find_regions(source, "ref.py")
+    message = str(error.value)
+    assert message.startswith(f"ref.py:{line}: ")
+    assert "\n" not in message
+    for word in words:
+        assert word in message
+
+
+def test_a_nested_marker_in_a_reference_fails_the_command_in_one_line(project, capsys):
+    """Does make-exercises exit 1 with one line naming the file and both marker lines?"""
+    reference = project / "tp_ae" / "vae.py"
+    lines = reference.read_text(encoding="utf-8").splitlines(keepends=True)
+    begin = next(i for i, line in enumerate(lines) if line.strip() == "### BEGIN SOLUTION")
+    lines.insert(begin + 2, "    ### BEGIN SOLUTION\n")
+    reference.write_text("".join(lines), encoding="utf-8")
+    assert make_exercises(project) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith(f"tp-ae: error: tp_ae/vae.py:{begin + 3}: nested solution markers")
+    assert f"line {begin + 1}" in err
+
+
+def test_a_region_outside_a_function_is_an_error(project, capsys):
+    """Is a solution region at module level (no question can own it) refused?"""
+    reference = project / "tp_ae" / "losses.py"
+    text = reference.read_text(encoding="utf-8")
+    reference.write_text(text + "\n### BEGIN SOLUTION\nSECRET = 1\n### END SOLUTION\n")
+    assert make_exercises(project) == 1
+    assert "is not inside a top-level function" in capsys.readouterr().err
+
+
+def test_markers_inside_strings_are_not_markers():
+    """Is a marker written inside a docstring left alone (only comments count)?"""
+    source = 'def f():\n    """\n    ### BEGIN SOLUTION\n    """\n    return 1\n'
+    assert find_regions(source, "ref.py") == []
+
+
+def test_clearing_puts_the_stub_at_the_marker_indentation():
+    """Is a region, markers included, replaced by the stub indented like the BEGIN marker,
+    with the code around it kept (nbgrader's behaviour)?"""
+    source = (
+        "def f(x):\n"
+        '    """Doc."""\n'
+        "    if x:\n"
+        "        ## BEGIN SOLUTION\n"
+        "        y = 2 * x\n"
+        "        ## END SOLUTION\n"
+        "    return y\n"
+    )
+    regions = find_regions(source, "ref.py")
+    cleared = clear_regions(source, regions, lambda region: ["# FILL IN CODE", "raise E"])
+    assert cleared == (
+        "def f(x):\n"
+        '    """Doc."""\n'
+        "    if x:\n"
+        "        # FILL IN CODE\n"
+        "        raise E\n"
+        "    return y\n"
+    )
+
+
+# --- handout and imports --------------------------------------------------------------------------
+
+
+def test_a_question_missing_from_the_handout_is_an_error(project, capsys):
+    """Does the generator refuse a handout without a section for one of the questions?"""
+    handout = project / "exercises" / "README.md"
+    text = handout.read_text(encoding="utf-8")
+    handout.write_text(text.replace("`sample_images` (2 points)", "sampling (2 points)"))
+    assert make_exercises(project) == 1
+    err = capsys.readouterr().err
+    assert "no question for `sample_images`" in err
+
+
+def test_an_unknown_question_id_in_the_handout_is_an_error(project, capsys):
+    """Does the generator refuse a handout heading naming a function that is not a question?"""
+    handout = project / "exercises" / "README.md"
+    text = handout.read_text(encoding="utf-8")
+    handout.write_text(text.replace("`vae_loss` (2 points)", "`elbo_loss` (2 points)"))
+    assert make_exercises(project) == 1
+    assert "`elbo_loss`" in capsys.readouterr().err
+
+
+def test_imports_of_question_names_are_dropped_and_the_rest_merged():
+    """Are imports of names the file defines dropped, duplicates merged, sections sorted?"""
+    imports = [
+        Import("__future__", "annotations"),
+        Import("keras"),
+        Import("numpy", asname="np"),
+        Import("keras", "layers"),
+        Import("tp_ae.losses", "kl_divergence"),
+        Import("keras", "ops"),
+        Import("tp_ae.layers", "Sampling"),
+        Import("tp_ae.layers", "VAE"),
+        Import("os"),
+        Import("keras"),
+    ]
+    merged = merge_imports(imports, defined={"kl_divergence"})
+    assert render_imports(merged) == (
+        "from __future__ import annotations\n\n"
+        "import os\n\n"
+        "import keras\n"
+        "import numpy as np\n"
+        "from keras import layers, ops\n\n"
+        "from tp_ae.layers import VAE, Sampling\n"
+    )
+
+
+def _solution_lines(reference: str, question_id: str) -> list[str]:
+    """The stripped, non-blank lines of a question's solution region in the reference."""
+    lines = reference.splitlines()
+    node = functions(reference)[question_id]
+    inside, found = False, []
+    for line in lines[node.lineno - 1 : node.end_lineno + 1]:
+        if "BEGIN SOLUTION" in line:
+            inside = True
+        elif "END SOLUTION" in line:
+            inside = False
+        elif inside and line.strip() and not line.strip().startswith("#"):
+            found.append(line.strip())
+    return found

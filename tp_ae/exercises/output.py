@@ -1,0 +1,53 @@
+"""Step 9: every generated file's text, then write them or check them against the disk.
+
+Outputs, relative to the project root: ``exercises/<stem>.py``, ``exercises/<stem>.ipynb``,
+``solutions/<stem>.py`` and ``solutions/<stem>.ipynb`` for each part.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tp_ae.exercises.assemble import HANDOUT, assemble
+from tp_ae.exercises.handout import read_handout
+from tp_ae.exercises.parts import PARTS, PartSpec
+from tp_ae.exercises.render_notebook import render_notebook
+from tp_ae.exercises.render_script import render_script
+
+
+def generate(
+    root: Path, reference_dir: Path, parts: tuple[PartSpec, ...] = PARTS
+) -> dict[str, str]:
+    """Relative path -> text of every generated file; nothing is written."""
+    handout = read_handout(root / HANDOUT, HANDOUT)
+    files: dict[str, str] = {}
+    for spec in parts:
+        part = assemble(spec, reference_dir, root, handout)
+        for folder, solution in (("exercises", False), ("solutions", True)):
+            files[f"{folder}/{spec.stem}.py"] = render_script(part, solution)
+            files[f"{folder}/{spec.stem}.ipynb"] = render_notebook(part, solution)
+    return files
+
+
+def stale_files(root: Path, files: dict[str, str]) -> list[str]:
+    """The generated files that are missing under ``root`` or differ from ``files``."""
+    return [path for path, text in files.items() if _read(root / path) != text]
+
+
+def write_files(root: Path, files: dict[str, str]) -> list[str]:
+    """Write the files that changed; returns their relative paths."""
+    changed = stale_files(root, files)
+    for path in changed:
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "w", encoding="utf-8", newline="\n") as f:
+            f.write(files[path])
+    return changed
+
+
+def _read(path: Path) -> str | None:
+    try:
+        with open(path, encoding="utf-8", newline="") as f:
+            return f.read()
+    except (OSError, UnicodeDecodeError):
+        return None

@@ -1,0 +1,231 @@
+"""Training helpers tuned for time-to-quality: the TP's models, trained fast on a small CPU.
+
+``fit_autoencoder`` trains an autoencoder on x -> x (or noisy x -> x) with binary
+cross-entropy; ``fit_vae`` trains a ``tp_ae.layers.VAE`` on the negative ELBO. Both return the
+per-epoch history as a plain dict of lists. What makes them faster than a plain
+``model.fit(x, x, batch_size=128, epochs=30)`` (measured in ``tp-ae bench``):
+
+- the whole training set sits in memory once (a cached ``tf.data`` pipeline repeated forever,
+  ``steps_per_epoch`` fixed), so no epoch rebuilds a data iterator, and the test set is scored
+  in large batches;
+- every batch has the same size, so each step function is traced once;
+- a short linear warm-up then a cosine decay of the step size lets Adam start with a larger
+  step and still settle, so far fewer epochs reach a lower test loss.
+
+XLA (``jit_compile``) and ``steps_per_execution`` > 1 are left off: on a 2-core CPU the first
+costs seconds of compilation that a short run never earns back, the second made epochs slower.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from tp_ae.errors import TpAeError
+
+__all__ = [
+    "AUTOENCODER_LOSS",
+    "DEFAULT_CONFIGS",
+    "TrainConfig",
+    "default_config",
+    "fit_autoencoder",
+    "fit_vae",
+]
+
+# The autoencoders' loss, as in the TP: Keras's binary cross-entropy, i.e. the mean over the 784
+# pixels of -[x log y + (1 - x) log(1 - y)] (nats per pixel), averaged over the batch.
+AUTOENCODER_LOSS = "binary_crossentropy"
+EVAL_BATCH_SIZE = 1000  # test images scored per step (forward pass only)
+
+NoiseFn = Callable[..., np.ndarray]
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How one model is trained: passes over the data, batch size, Adam's step-size schedule."""
+
+    epochs: int  # passes over the training images
+    batch_size: int  # images per gradient step (every step has exactly this many)
+    learning_rate: float  # Adam's peak step size, reached at the end of the warm-up
+    warmup_epochs: float = 0.5  # the step size ramps up linearly from 0 over this many epochs
+    final_lr_fraction: float = 0.0  # the cosine decay ends at this fraction of the peak
+    z_dim: int = 10  # latent size of the model built by ``tp-ae train``
+
+    def replace(self, **changes) -> TrainConfig:
+        """A copy with the fields given (``None`` values are ignored: "keep the default")."""
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+# Tuned on the offline 4,000-image training split for the lowest real-MNIST test loss per
+# second of a 2-core CPU (see benchmarks/README or `tp-ae bench`). Keys: `tp-ae train` models.
+DEFAULT_CONFIGS: dict[str, TrainConfig] = {
+    "mlp": TrainConfig(epochs=8, batch_size=64, learning_rate=1e-2),
+    "conv": TrainConfig(epochs=12, batch_size=64, learning_rate=1e-2),
+    "denoise": TrainConfig(epochs=12, batch_size=64, learning_rate=1e-2),
+    "vae": TrainConfig(epochs=20, batch_size=64, learning_rate=2e-3),
+    "conv-vae": TrainConfig(epochs=20, batch_size=64, learning_rate=2e-3),
+}
+
+
+def default_config(name: str) -> TrainConfig:
+    """The tuned :class:`TrainConfig` of a ``tp-ae train`` model name (``mlp``, ``vae``, ...)."""
+    try:
+        return DEFAULT_CONFIGS[name]
+    except KeyError:
+        raise TpAeError(
+            f"no training defaults for model {name!r}; choose one of {', '.join(DEFAULT_CONFIGS)}"
+        ) from None
+
+
+def fit_autoencoder(
+    autoencoder,
+    x_train: np.ndarray,
+    x_test: np.ndarray,
+    *,
+    epochs: int | None = None,
+    batch_size: int | None = None,
+    noise: NoiseFn | None = None,
+    seed: int = 0,
+    verbose: int = 1,
+    config: TrainConfig | None = None,
+) -> dict[str, list[float]]:
+    """Compile and train ``autoencoder`` on x -> x with binary cross-entropy (nats per pixel).
+
+    ``x_train``, ``x_test``: (N, 28, 28, 1) float32 in [0, 1]. ``noise(x, seed=int)``, when
+    given, makes the inputs of a denoising autoencoder (the target stays clean x); the noisy
+    copies are drawn once, with ``seed`` and ``seed + 1``. ``config`` defaults to the tuned
+    one for a convolutional or an MLP model (``noise``: the ``denoise`` one); ``epochs`` and
+    ``batch_size`` override it. Returns the per-epoch ``loss`` and ``val_loss`` (test loss).
+    """
+    import keras
+
+    name = "denoise" if noise is not None else "conv" if _has_conv(autoencoder) else "mlp"
+    cfg = (config or default_config(name)).replace(epochs=epochs, batch_size=batch_size)
+    inputs_train, inputs_test = x_train, x_test
+    if noise is not None:
+        inputs_train = np.asarray(noise(x_train, seed=seed), dtype=np.float32)
+        inputs_test = np.asarray(noise(x_test, seed=seed + 1), dtype=np.float32)
+    train, steps = _train_batches((inputs_train, x_train), cfg.batch_size, seed)
+    test, test_steps = _test_batches((inputs_test, x_test))
+    autoencoder.compile(optimizer=_adam(cfg, steps), loss=AUTOENCODER_LOSS)
+    history = autoencoder.fit(
+        train,
+        epochs=cfg.epochs,
+        steps_per_epoch=steps,
+        validation_data=test,
+        validation_steps=test_steps,
+        verbose=verbose,
+        callbacks=[keras.callbacks.TerminateOnNaN()],
+    )
+    return _as_lists(history.history)
+
+
+def fit_vae(
+    vae,
+    x_train: np.ndarray,
+    x_test: np.ndarray,
+    *,
+    epochs: int | None = None,
+    batch_size: int | None = None,
+    seed: int = 0,
+    verbose: int = 1,
+    config: TrainConfig | None = None,
+) -> dict[str, list[float]]:
+    """Compile and train a ``tp_ae.layers.VAE`` on the negative ELBO (nats per image).
+
+    ``x_train``, ``x_test``: (N, 28, 28, 1) float32 in [0, 1], also the Bernoulli targets.
+    ``config`` defaults to the tuned ``vae`` one (``conv-vae`` for a convolutional encoder);
+    ``epochs`` and ``batch_size`` override it. Returns per-epoch ``loss``,
+    ``reconstruction_loss``, ``kl_loss`` and their ``val_`` (test) counterparts.
+    """
+    import keras
+
+    name = "conv-vae" if _has_conv(vae) else "vae"
+    cfg = (config or default_config(name)).replace(epochs=epochs, batch_size=batch_size)
+    train, steps = _train_batches(x_train, cfg.batch_size, seed)
+    test, test_steps = _test_batches(x_test)
+    vae.compile(optimizer=_adam(cfg, steps))
+    history = vae.fit(
+        train,
+        epochs=cfg.epochs,
+        steps_per_epoch=steps,
+        validation_data=test,
+        validation_steps=test_steps,
+        verbose=verbose,
+        callbacks=[keras.callbacks.TerminateOnNaN()],
+    )
+    return _as_lists(history.history)
+
+
+# --- pieces -------------------------------------------------------------------------------
+
+
+def _adam(cfg: TrainConfig, steps_per_epoch: int):
+    """Adam with a linear warm-up to ``cfg.learning_rate`` then a cosine decay, per step."""
+    import keras
+
+    total = cfg.epochs * steps_per_epoch
+    warmup = min(int(round(cfg.warmup_epochs * steps_per_epoch)), total - 1)
+    schedule = keras.optimizers.schedules.CosineDecay(
+        initial_learning_rate=0.0 if warmup else cfg.learning_rate,
+        decay_steps=max(total - warmup, 1),
+        alpha=cfg.final_lr_fraction,
+        warmup_target=cfg.learning_rate if warmup else None,
+        warmup_steps=warmup,
+    )
+    return keras.optimizers.Adam(learning_rate=schedule)
+
+
+def _train_batches(arrays, batch_size: int, seed: int):
+    """In-memory, reshuffled each epoch, endless, fixed-size batches: (dataset, steps/epoch)."""
+    import tensorflow as tf
+
+    n = _length(arrays)
+    if batch_size < 1:
+        raise TpAeError(f"batch size must be at least 1, got {batch_size}")
+    batch_size = min(batch_size, n)
+    dataset = (
+        tf.data.Dataset.from_tensor_slices(arrays)
+        .cache()
+        .shuffle(n, seed=seed, reshuffle_each_iteration=True)
+        .repeat()
+        .batch(batch_size, drop_remainder=True)
+        .prefetch(2)
+    )
+    return dataset, n // batch_size
+
+
+def _test_batches(arrays):
+    """The test set in batches of ``EVAL_BATCH_SIZE``, endless: (dataset, steps per pass)."""
+    import tensorflow as tf
+
+    n = _length(arrays)
+    batch_size = min(EVAL_BATCH_SIZE, n)
+    dataset = tf.data.Dataset.from_tensor_slices(arrays).batch(batch_size).cache().repeat()
+    return dataset, -(-n // batch_size)
+
+
+def _length(arrays) -> int:
+    first = arrays[0] if isinstance(arrays, tuple) else arrays
+    if len(first) == 0:
+        raise TpAeError("no images to train on; check the data source")
+    return len(first)
+
+
+def _has_conv(model) -> bool:
+    """Whether any layer of ``model`` (nested models included) is a convolution."""
+    import keras
+
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Conv2D | keras.layers.Conv2DTranspose):
+            return True
+        if isinstance(layer, keras.Model) and _has_conv(layer):
+            return True
+    return False
+
+
+def _as_lists(history: dict) -> dict[str, list[float]]:
+    return {key: [float(v) for v in values] for key, values in history.items()}
