@@ -1,28 +1,34 @@
 """The sandboxed child: ``python -m grader._child JOB_DIR``. Student code runs only here.
 
-The parent (:mod:`grader.sandbox`) writes ``JOB_DIR/job.json`` (the submission's source, the
-questions, limits and seed) and ``JOB_DIR/inputs/<question_id>.npz`` (the test inputs it drew).
-This process imports TensorFlow, Keras and the reference answers once, then forks one worker per
-question, so that every question starts from the same clean state and whatever a question's code
-does (patching NumPy or the grader, exiting, hanging, eating memory) stays inside its worker. It
-never runs student code itself.
+The parent (:mod:`grader.sandbox`) writes ``JOB_DIR/job.json`` (the submissions' source, the
+tasks: one per submission and question, limits and seed) and
+``JOB_DIR/inputs/<question_id>.npz`` (the test inputs it drew). This process imports TensorFlow,
+Keras and the reference answers once, then forks one worker per task, so that every question
+starts from the same clean state and whatever a question's code does (patching NumPy or the
+grader, exiting, hanging, eating memory) stays inside its worker. It never runs student code
+itself.
 
 A worker (a fork):
 
 1. takes its own process group, sends stdout/stderr to /dev/null (prints are never read), works
-   in a fresh folder ``JOB_DIR/work/<question_id>``, seeds NumPy/Keras;
+   in a fresh folder ``JOB_DIR/work/<task key>``, seeds NumPy/Keras;
 2. trip-wires the reference implementation of *its* question in ``tp_ae`` (its code is replaced
    by code that reports the call on a private pipe; an audit hook reports any opening of the
    reference file, which catches reloads and copies of the source);
 3. loads the submission, keeping only imports, definitions and constants
-   (:func:`grader.submission.compile_chunk`), one module per file;
+   (:func:`grader.submission.compile_statements`), one module per file;
 4. replaces every *other* question's function in the submission's modules by the reference, so
    that a wrong ``kl_divergence`` cannot sink ``vae_loss`` or ``build_vae``;
 5. runs the question's ``collect`` (in ``grader/checks/<question_id>.py``) and writes the plain
-   values it gathered to ``JOB_DIR/results/<random token>.npz``, a name drawn after the fork.
+   values it gathered to ``JOB_DIR/results/<random token>.npz``, through a descriptor the zygote
+   opened before the fork (any results file the student's code writes is ignored).
+
+Run as root with ``TP_AE_SANDBOX_USER`` set (Gradescope), a worker becomes that user before
+loading the submission: student code can then touch neither the grader's files nor its
+processes.
 
 This process enforces each worker's timeout and memory cap (it kills the worker's process group)
-and writes ``JOB_DIR/outcomes/<question_id>.json``: status, seconds, result file, trip-wire.
+and writes ``JOB_DIR/outcomes/<task key>.json``: status, seconds, result file, trip-wire.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ import types
 from dataclasses import dataclass
 from pathlib import Path
 
+SANDBOX_USER_ENV = "TP_AE_SANDBOX_USER"  # when root: the user that runs the workers
 POLL_SECONDS = 0.05
 ADDRESS_SPACE_SLACK_MB = 8192  # RLIMIT_AS backstop on top of the cap (TF reserves virtual memory)
 FILE_SIZE_LIMIT = 256 * 2**20  # no file a worker writes may grow past this (RLIMIT_FSIZE)
@@ -46,7 +53,7 @@ FILE_SIZE_LIMIT = 256 * 2**20  # no file a worker writes may grow past this (RLI
 
 @dataclass
 class _Worker:
-    question_id: str
+    key: str  # the task: "<submission index>.<question id>"
     pid: int
     token: str
     trip_read_fd: int
@@ -64,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("results", "outcomes", "started", "work"):
         (job_dir / name).mkdir(exist_ok=True)
     baseline_kb = _rss_kb(os.getpid()) or 0
-    pending = list(job["questions"])
+    pending = list(job["tasks"])
     running: dict[int, _Worker] = {}
     try:
         while pending or running:
@@ -121,20 +128,27 @@ def _import_runtime() -> dict:
     return {"references": references, "checks": checks}
 
 
-def _start_worker(qid: str, job: dict, job_dir: Path, runtime: dict, baseline_kb: int) -> _Worker:
+def _start_worker(task: dict, job: dict, job_dir: Path, runtime: dict, baseline_kb: int) -> _Worker:
+    qid, key = task["question"], task["key"]
+    submission = job["submissions"][task["submission"]]
     limits = job["limits"][qid]
     token = secrets.token_hex(16)
+    result_fd = os.open(
+        job_dir / "results" / f"{token}.npz", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600
+    )
     trip_read, trip_write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the worker: never returns
         os.close(trip_read)
-        _worker_main(qid, job, job_dir, runtime, token, trip_write, limits["memory_mb"])
+        work = job_dir / "work" / key
+        _worker_main(qid, submission, job, job_dir, work, result_fd, trip_write, runtime)
     os.close(trip_write)
+    os.close(result_fd)
     os.set_blocking(trip_read, False)
-    (job_dir / "started" / qid).write_text(str(pid), encoding="utf-8")
+    (job_dir / "started" / key).write_text(str(pid), encoding="utf-8")
     now = time.monotonic()
     return _Worker(
-        qid,
+        key,
         pid,
         token,
         trip_read,
@@ -167,7 +181,8 @@ def _reap_and_police(running: dict[int, _Worker], job_dir: Path) -> None:
 
 def _exit_outcome(wait_status: int, job_dir: Path, worker: _Worker) -> tuple[str, str]:
     result = job_dir / "results" / f"{worker.token}.npz"
-    if os.WIFEXITED(wait_status) and os.WEXITSTATUS(wait_status) == 0 and result.exists():
+    written = result.exists() and result.stat().st_size > 0
+    if os.WIFEXITED(wait_status) and os.WEXITSTATUS(wait_status) == 0 and written:
         return "ok", ""
     if os.WIFSIGNALED(wait_status):
         number = os.WTERMSIG(wait_status)
@@ -189,7 +204,7 @@ def _write_outcome(job_dir: Path, worker: _Worker, status: str, detail: str) -> 
         "tripped": sorted(tripped),
         "result_file": f"{worker.token}.npz" if status == "ok" else None,
     }
-    path = job_dir / "outcomes" / f"{worker.question_id}.json"
+    path = job_dir / "outcomes" / f"{worker.key}.json"
     tmp = path.with_suffix(".part")
     tmp.write_text(json.dumps(outcome), encoding="utf-8")
     os.replace(tmp, path)
@@ -243,15 +258,21 @@ def _vm_size_kb() -> int | None:
 # ---------------------------------------------------------------- the worker
 
 
-def _worker_main(qid, job, job_dir, runtime, token, trip_fd, memory_mb) -> None:
-    """Run one question's collect on the submission; always ends with os._exit."""
+def _worker_main(qid, submission, job, job_dir, work, result_fd, trip_fd, runtime) -> None:
+    """Run one question's collect on the submission; always ends with os._exit.
+
+    The results go to ``result_fd``, a file the zygote opened before the fork (so a worker
+    that runs as the unprivileged sandbox user can write it without any writable folder).
+    """
     code = 0
     pid = os.getpid()
     try:
-        _isolate(job_dir / "work" / qid, memory_mb)
-        observations = _run_question(qid, job, job_dir, runtime, trip_fd)
+        _isolate(work, int(job["limits"][qid]["memory_mb"]))
+        observations = _run_question(qid, submission, job, job_dir, runtime, trip_fd)
         if os.getpid() == pid:  # a fork made by student code must not write results
-            observations.save(job_dir / "results" / f"{token}.npz")
+            data = observations.to_bytes()
+            while data:
+                data = data[os.write(result_fd, data) :]
     except BaseException:  # noqa: BLE001 - the worker must end here whatever happened
         code = 70
     os._exit(code)
@@ -275,7 +296,24 @@ def _isolate(workdir: Path, memory_mb: int) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
 
-def _run_question(qid, job, job_dir, runtime, trip_fd):
+def _drop_privileges(workdir: Path) -> None:
+    """When running as root and a sandbox user is named, become that user (it owns only the
+    worker's folder); a no-op otherwise."""
+    user = os.environ.get(SANDBOX_USER_ENV)
+    if not user or os.geteuid() != 0:
+        return
+    import pwd
+
+    entry = pwd.getpwnam(user)
+    os.chown(workdir, entry.pw_uid, entry.pw_gid)
+    os.setgroups([])
+    os.setgid(entry.pw_gid)
+    os.setuid(entry.pw_uid)
+    os.environ["HOME"] = str(workdir)
+    os.environ["USER"] = os.environ["LOGNAME"] = user
+
+
+def _run_question(qid, submission, job, job_dir, runtime, trip_fd):
     import keras
     import numpy as np
     import tensorflow as tf
@@ -290,17 +328,18 @@ def _run_question(qid, job, job_dir, runtime, trip_fd):
     keras.utils.set_random_seed(int(job.get("seed", 0)))
     with np.load(job_dir / "inputs" / f"{qid}.npz", allow_pickle=False) as archive:
         inputs = {name: archive[name] for name in archive.files}
+    _drop_privileges(Path.cwd())
     references = runtime["references"]
     try:
         _trip_wire(qid, references[qid], trip_fd)
-        modules, load_errors = _load_submission(job["submission"])
+        modules, load_errors = _load_submission(submission)
         observations.put("__load_errors__", load_errors)
         student_fn, where = _find_question(qid, modules)
         observations.put("__found_in__", where)
         if student_fn is None:
             return observations
         _substitute_references(qid, modules, references)
-        files = {c["filename"] for f in job["submission"]["files"] for c in f["chunks"]}
+        files = {c["filename"] for f in submission["files"] for c in f["chunks"]}
         probe = Probe(observations, files)
         runtime["checks"][qid].collect(student_fn, inputs, probe)
     except BaseException:  # noqa: BLE001 - reported to the instructor as a grader error
@@ -363,7 +402,8 @@ def _formatting_a_traceback() -> bool:
 
 def _load_submission(spec: dict) -> tuple[dict[str, types.ModuleType], list[str]]:
     """One module per loadable file, registered in sys.modules (so part2 may import part1)."""
-    from grader.submission import SourceChunk, compile_chunk
+    from grader.probe import describe_exception
+    from grader.submission import SourceChunk, compile_statements
 
     modules: dict[str, types.ModuleType] = {}
     errors: list[str] = []
@@ -381,11 +421,15 @@ def _load_submission(spec: dict) -> tuple[dict[str, types.ModuleType], list[str]
         for chunk in source["chunks"]:
             chunk = SourceChunk(chunk["filename"], chunk["text"])
             try:
-                exec(compile_chunk(chunk), module.__dict__)
-            except BaseException as exc:  # noqa: BLE001 - a failing statement is reported
-                from grader.probe import describe_exception
-
-                errors.append(f"{chunk.filename}: {describe_exception(exc, {chunk.filename})}")
+                statements = compile_statements(chunk)
+            except SyntaxError as exc:  # the parent checked; a notebook cell may still differ
+                errors.append(f"{chunk.filename}: {describe_exception(exc, set())}")
+                continue
+            for code in statements:
+                try:
+                    exec(code, module.__dict__)
+                except BaseException as exc:  # noqa: BLE001 - reported; the next one runs
+                    errors.append(f"{chunk.filename}: {describe_exception(exc, {chunk.filename})}")
     return modules, errors
 
 

@@ -243,6 +243,7 @@ def run_script() -> str:
 # run_autograder, written by `tp-ae gradescope-bundle`. Gradescope runs it as root for each
 # submission: grades $AUTOGRADER_ROOT/submission (default {DEFAULT_ROOT}) with the python3 on PATH
 # ({VENV}/bin first when setup.sh made it) and writes $AUTOGRADER_ROOT/results/results.json.
+# Student code runs as ${SANDBOX_USER_ENV} (default {SANDBOX_USER}) when that user exists.
 AUTOGRADER_ROOT="${{AUTOGRADER_ROOT:-{DEFAULT_ROOT}}}"
 export AUTOGRADER_ROOT
 SOURCE="$AUTOGRADER_ROOT/source"
@@ -254,7 +255,8 @@ export PYTHONPATH="$SOURCE${{PYTHONPATH:+:$PYTHONPATH}}"  # grade with exactly t
 mkdir -p "$AUTOGRADER_ROOT/results"
 rm -f "$RESULTS"
 cd "$SOURCE" || true
-python3 -m grader.gradescope --root "$AUTOGRADER_ROOT" --config "$SOURCE/course.toml"
+python3 -m grader.gradescope --root "$AUTOGRADER_ROOT" --config "$SOURCE/course.toml" \\
+    --sandbox-user "${{{SANDBOX_USER_ENV}:-{SANDBOX_USER}}}"
 status=$?
 if [ ! -s "$RESULTS" ]; then  # python3 itself failed: still tell the student something
     echo "run_autograder: the grader exited with status $status and wrote no results" >&2
@@ -323,8 +325,8 @@ def _grade(
         command = [sys.executable, "-m", "grader", str(copy), "--out", str(out)]
         if config_path is not None:
             command += ["--config", str(config_path)]
-        env = dict(os.environ)
-        user = _sandbox_user(sandbox_user)
+        env = {k: v for k, v in os.environ.items() if k != SANDBOX_USER_ENV}
+        user = _sandbox_user(sandbox_user)  # None: not root, or no such user
         if user:
             env[SANDBOX_USER_ENV] = user
             _readable_by_all(work)
@@ -342,7 +344,7 @@ def _grade(
             log = _text(err.stdout)
             raise GradingFailed(f"grading took longer than {time_limit:g} s\n{log}") from None
         finally:
-            if user:
+            if user == SANDBOX_USER:  # setup.sh's own user: everything it runs is ours to end
                 _end_processes_of(user)
         log = _text(done.stdout)
         found = sorted(out.glob("*/results.json"))
@@ -356,9 +358,11 @@ def _grade(
 def to_gradescope(results: Mapping, config) -> dict:
     """The grader's results.json as Gradescope shows it, with course.toml's visibility.
 
-    Each test's ``visibility`` comes from its question's setting; the run's log is hidden; a
-    note tells the student when some checks are hidden, so a clean page promises no more than
-    it shows; hints of hidden questions are left out of ``extra_data``.
+    Each test's ``visibility`` comes from its question's setting; the run's log is hidden. When
+    some questions are hidden, the student-facing ``output`` gives the score of the questions
+    shown (not the grader's total, which would give hidden points away) and says that others
+    are graded but hidden, so a clean page promises no more than it shows; hints of hidden
+    questions are left out of ``extra_data``.
     """
     out = {k: v for k, v in results.items() if k != "tests"}
     tests, hidden = [], []
@@ -369,21 +373,31 @@ def to_gradescope(results: Mapping, config) -> dict:
             test["visibility"] = question.visibility
             if question.visibility != "visible":
                 hidden.append(str(test.get("name")))
-        if "status" not in test and isinstance(test.get("score"), (int, float)):
-            full = test.get("score", 0) >= (test.get("max_score") or 0)
-            test["status"] = "passed" if full else "failed"
+        score, most = test.get("score"), test.get("max_score") or 0
+        if "status" not in test and isinstance(score, (int, float)):
+            # a bonus has max_score 0 (extra credit): it passes when it earned something
+            test["status"] = "passed" if score >= most and (most > 0 or score > 0) else "failed"
         tests.append(test)
     out["tests"] = tests
     if "score" not in out:
         out["score"] = sum(float(t.get("score") or 0) for t in tests)
     out["stdout_visibility"] = "hidden"
     if hidden:
-        note = (
+        shown = [t for t in tests if t.get("visibility") == "visible"]
+        earned = sum(float(t.get("score") or 0) for t in shown)
+        possible = sum(float(t.get("max_score") or 0) for t in shown)
+        lines = [  # the grader's "Score: total" line would give the hidden points away
+            line
+            for line in str(out.get("output") or "").splitlines()
+            if not line.startswith("Score:")
+        ]
+        lines[:0] = [
+            f"Score on the questions shown: {earned:g} / {possible:g}.",
             f"{len(hidden)} question(s) are graded but hidden for now ({', '.join(hidden)}): "
-            "their points show once your instructor releases them, so the score you see here "
-            "is not final."
-        )
-        out["output"] = (str(out.get("output") or "") + "\n" + note).strip()
+            "their points show once your instructor releases them, so this is not your final "
+            "score.",
+        ]
+        out["output"] = "\n".join(lines)
     extra = dict(out.get("extra_data") or {})
     if isinstance(extra.get("hints"), list):
         extra["hints"] = [h for h in extra["hints"] if _hint_question(h) not in hidden]
@@ -453,7 +467,10 @@ def _readable_by_all(folder: Path) -> None:
 
 
 def _end_processes_of(user: str) -> None:
-    """Kill whatever student code left running (a daemon forked to rewrite files later)."""
+    """Kill whatever student code left running (a daemon forked to rewrite files later).
+
+    Only for the user setup.sh made for student code: another user's processes are not ours.
+    """
     subprocess.run(["pkill", "-KILL", "-u", user], check=False, capture_output=True)
 
 
@@ -488,8 +505,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=TIME_LIMIT_SECONDS,
         help=f"seconds the whole grading may take (default {TIME_LIMIT_SECONDS:g})",
     )
+    parser.add_argument(
+        "--sandbox-user",
+        default=SANDBOX_USER,
+        help=f"user that runs student code when this runs as root (default {SANDBOX_USER}); "
+        "ignored when that user does not exist",
+    )
     args = parser.parse_args(argv)
-    path = run(args.root, args.config, args.time_limit)
+    path = run(args.root, args.config, args.time_limit, args.sandbox_user)
     print(f"results written to {path}")
     return 0
 

@@ -5,7 +5,7 @@
 ``DIR/report.html``, self-contained (figures embedded as base64 PNGs), and the PNGs themselves
 under ``DIR/report_figures/``: the distribution of total scores, each question's mean and
 histogram, the commonest hints across the class with counts, the submissions that failed to load,
-the slowest submissions and, when similarity was computed, the flagged pairs.
+the slowest submissions and, when similarity was computed, the groups of flagged code.
 
 Matplotlib (Agg) only: no TensorFlow. Student text (hints, errors) is HTML-escaped.
 """
@@ -44,6 +44,7 @@ class Submission:
     points: dict[str, float]  # question id -> points earned (gradebook columns)
     seconds: float | None = None  # wall time of its grading
     load_error: str | None = None
+    grader_errors: list[str] = field(default_factory=list)  # questions the grader failed on
     hints: set[tuple[str, str]] = field(default_factory=set)  # (question id or "", hint text)
 
 
@@ -113,6 +114,10 @@ def _read_results_json(path: Path, sub: Submission, possible: dict[str, float]) 
     sub.seconds = float(seconds) if isinstance(seconds, (int, float)) else None
     error = extra.get("load_error")
     sub.load_error = str(error) if error else None
+    status = extra.get("status") if isinstance(extra.get("status"), dict) else {}
+    sub.grader_errors = [q for q, v in status.items() if v == "grader_error"]
+    if extra.get("autograder_failed"):
+        sub.grader_errors = ["all questions"]
     for hint in extra.get("hints") or []:
         sub.hints.add(_hint_entry(hint))
     for test in data.get("tests") or []:
@@ -164,6 +169,43 @@ def _read_similarity(path: Path) -> tuple[list[dict[str, str]], int | None]:
 
 # ---------------------------------------------------------------------------------------------
 # Summaries
+
+
+def flagged_groups(flagged: Iterable[Mapping[str, str]]) -> list[tuple[str, list[str], float]]:
+    """(question id, submissions, lowest score) per group of flagged code, biggest first.
+
+    A group is a connected set of flagged pairs for one question: with 300 students, 40 who
+    share one answer make one line, not 780 pairs. The reference, when in a group, comes last.
+    """
+    rows = list(flagged)
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def root(node: tuple[str, str]) -> tuple[str, str]:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]  # path halving
+            node = parent[node]
+        return node
+
+    def ends(row: Mapping[str, str]) -> tuple[tuple[str, str], tuple[str, str]]:
+        q = row.get("question", "")
+        return (q, row.get("submission_a", "")), (q, row.get("submission_b", ""))
+
+    for row in rows:
+        a, b = ends(row)
+        parent[root(a)] = root(b)
+    lowest: dict[tuple[str, str], float] = {}
+    for row in rows:
+        group = root(ends(row)[0])
+        lowest[group] = min(lowest.get(group, 1.0), _number(row.get("score")))
+    members: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for node in list(parent):
+        members[root(node)].append(node[1])
+    groups = []
+    for group, names in members.items():
+        names.sort(key=lambda n: (n.startswith("<"), n))
+        groups.append((group[0], names, lowest[group]))
+    groups.sort(key=lambda g: (-len(g[1]), g[0], g[1]))
+    return groups
 
 
 def common_hints(submissions: Iterable[Submission]) -> list[tuple[int, str, str]]:
@@ -414,7 +456,7 @@ def _html(results: ClassResults, figures: Mapping[str, Path], out_dir: Path) -> 
     scores = _finite(s.score for s in subs)
     max_scores = _finite(s.max_score for s in subs)
     max_score = max(max_scores) if max_scores else math.nan
-    failed = [s for s in subs if s.load_error]
+    failed = [s for s in subs if s.load_error or s.grader_errors]
     full = [s for s in subs if s.max_score > 0 and s.score >= s.max_score]  # False for NaN
     parts = [
         "<!DOCTYPE html>",
@@ -460,7 +502,7 @@ def _html(results: ClassResults, figures: Mapping[str, Path], out_dir: Path) -> 
         parts.append(
             _table(
                 ("submission", "error"),
-                [(s.name, _shorten(s.load_error or "", 400)) for s in failed],
+                [(s.name, _failure_text(s)) for s in failed],
                 error_column=1,
             )
         )
@@ -486,16 +528,31 @@ def _html(results: ClassResults, figures: Mapping[str, Path], out_dir: Path) -> 
         parts.append(
             f"<p>similarity.csv scores {results.similarity_pairs} pairs (per question, "
             "including each submission against the reference). A flag is a lead to read "
-            "both answers, not a verdict.</p>"
+            "the answers side by side, not a verdict. Flagged pairs, grouped:</p>"
         )
-        if results.flagged:
+        groups = flagged_groups(results.flagged)
+        if groups:
             rows = [
-                (r.get("question"), r.get("submission_a"), r.get("submission_b"), r.get("score"))
-                for r in results.flagged[:TOP_FLAGGED]
+                (q, len(names), _shorten(", ".join(names), 300), f"{low:.2f}")
+                for q, names, low in groups[:TOP_FLAGGED]
             ]
-            parts.append(_table(("question", "submission", "submission", "score"), rows, (3,)))
+            header = ("question", "submissions", "who (flagged together)", "lowest score")
+            parts.append(_table(header, rows, numeric=(1, 3)))
+            if len(groups) > TOP_FLAGGED:
+                parts.append(f"<p>... and {len(groups) - TOP_FLAGGED} smaller groups.</p>")
     parts.append("</body></html>")
     return "\n".join(p for p in parts if p)
+
+
+def _failure_text(sub: Submission) -> str:
+    parts = [_shorten(sub.load_error, 400)] if sub.load_error else []
+    if sub.grader_errors:
+        where = ", ".join(sub.grader_errors) if len(sub.grader_errors) < 4 else "most questions"
+        parts.append(
+            f"grader error on {where} (not the student's fault: "
+            "the traceback is in its results.json, then regrade with --force)"
+        )
+    return "; ".join(parts)
 
 
 def _question_table(results: ClassResults) -> str:

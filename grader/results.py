@@ -77,7 +77,7 @@ class QuestionResult:
         """Plain text for Gradescope's ``output`` field and the console."""
         lines = []
         if self.bonus:
-            lines.append(f"Bonus question: up to {_fmt(self.max_points)} extra point(s).")
+            lines.append(f"Bonus question: up to {format_points(self.max_points)} extra point(s).")
         if self.message:
             lines.append(self.message)
         for check in self.checks:
@@ -147,7 +147,7 @@ class SubmissionResult:
                     "visibility": "hidden",
                 }
             )
-        output = [f"Score: {_fmt(self.score)} / {_fmt(self.max_score)}"]
+        output = [f"Score: {format_points(self.score)} / {format_points(self.max_score)}"]
         if self.load_error:
             output.append(f"Could not load: {self.load_error}")
         output += [f"Warning: {w}" for w in self.warnings]
@@ -171,6 +171,6 @@ class SubmissionResult:
         }
 
 
-def _fmt(value: float) -> str:
+def format_points(value: float) -> str:
     """2 -> '2', 2.5 -> '2.5', 2.3333 -> '2.33'."""
     return f"{value:.2f}".rstrip("0").rstrip(".")

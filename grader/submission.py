@@ -7,16 +7,19 @@ of one of those (unpacked to a temporary folder, refusing paths that would land 
 Only imports, function and class definitions and constant assignments are kept
 (:func:`keep_definitions`): a notebook that trains for an hour at top level loads in seconds, and
 top-level code that patches or exits never runs. Everything here is pure Python (``ast``); the
-sandboxed child compiles the kept statements with :func:`compile_chunk`, keeping the student's
-line numbers so that tracebacks point at their code.
+sandboxed child compiles the kept statements with :func:`compile_statements`, keeping the
+student's line numbers so that tracebacks point at their code.
 """
 
 from __future__ import annotations
+import __future__
 
 import ast
+import os
 import re
 import shutil
 import tempfile
+import time
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -204,6 +207,8 @@ def unpacked_zip(path: Path) -> Iterator[Path]:
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 with archive.open(info) as src, open(destination, "wb") as dst:
                     shutil.copyfileobj(src, dst)
+                stamp = time.mktime((*info.date_time, 0, 0, -1))
+                os.utime(destination, (stamp, stamp))  # "modified last" decides .py vs .ipynb
         yield target
     finally:
         shutil.rmtree(target, ignore_errors=True)
@@ -246,12 +251,12 @@ def _read_folder(folder: Path, display: str) -> tuple[list[SourceFile], list[str
         )
     files, warnings = [], []
     for part, candidates in found.items():
-        chosen = _choose_candidate(candidates)
+        chosen, reason = _choose_candidate(candidates)
         if len(candidates) > 1:
             other = next(p for p in candidates if p != chosen)
             warnings.append(
-                f"both {chosen.name} and {other.name} found: graded {chosen.name} "
-                "(the one with fewer unimplemented stubs); hand in only one"
+                f"both {chosen.name} and {other.name} found: graded {chosen.name} ({reason}); "
+                "hand in only one"
             )
         files.append(_read_source_file(chosen, part))
     return files, warnings
@@ -267,16 +272,33 @@ def _part_files(folder: Path) -> dict[str, list[Path]]:
     return found
 
 
-def _choose_candidate(candidates: list[Path]) -> Path:
-    """Of part_x.py and part_x.ipynb, the one with fewer NotImplementedError stubs (.py on ties)."""
+def _choose_candidate(candidates: list[Path]) -> tuple[Path, str]:
+    """Of part_x.py and part_x.ipynb, the one with fewer question functions still raising
+    NotImplementedError; then the one modified last; then the .py. Returns (file, why)."""
     if len(candidates) == 1:
-        return candidates[0]
+        return candidates[0], ""
 
     def stubs(path: Path) -> int:
         source = _read_source_file(path, SINGLE_MODULE)
-        return sum(chunk.text.count("NotImplementedError") for chunk in source.chunks)
+        return sum(_unimplemented(chunk) for chunk in source.chunks)
 
-    return min(candidates, key=lambda p: (stubs(p), p.suffix != ".py"))
+    keys = {p: (stubs(p), -p.stat().st_mtime, p.suffix != ".py") for p in candidates}
+    first, second = sorted(candidates, key=keys.__getitem__)[:2]
+    reasons = ("fewer unimplemented stubs", "modified last", "the .py is preferred")
+    index = next((i for i in range(3) if keys[first][i] != keys[second][i]), 2)
+    return first, reasons[index]
+
+
+def _unimplemented(chunk: SourceChunk) -> int:
+    """Question functions of a chunk whose body raises NotImplementedError (exercise stubs)."""
+    tree = _parse_or_none(chunk)
+    count = 0
+    for node in tree.body if tree else []:
+        if isinstance(node, ast.FunctionDef) and node.name in QUESTION_IDS:
+            raises = [n for n in ast.walk(node) if isinstance(n, ast.Raise) and n.exc is not None]
+            if any("NotImplementedError" in ast.unparse(n.exc) for n in raises):
+                count += 1
+    return count
 
 
 def _read_source_file(path: Path, module: str) -> SourceFile:
@@ -374,11 +396,28 @@ def keep_definitions(tree: ast.Module) -> ast.Module:
     return ast.Module(body=kept, type_ignores=[])
 
 
-def compile_chunk(chunk: SourceChunk):
-    """Compile the kept statements of a chunk (student line numbers preserved); raises
-    SyntaxError like ``compile``."""
+def compile_statements(chunk: SourceChunk) -> list:
+    """The kept statements of a chunk, each compiled on its own (student line numbers kept), so
+    that one failing statement (an import of a missing module) does not stop the definitions
+    after it. ``from __future__`` imports apply to every statement. Raises SyntaxError."""
     tree = ast.parse(chunk.text, filename=chunk.filename)
-    return compile(keep_definitions(tree), chunk.filename, "exec", dont_inherit=True)
+    kept = keep_definitions(tree).body
+    flags = 0
+    for node in kept:
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+            for alias in node.names:
+                feature = getattr(__future__, alias.name, None)
+                flags |= feature.compiler_flag if feature else 0
+    return [
+        compile(
+            ast.Module(body=[node], type_ignores=[]),
+            chunk.filename,
+            "exec",
+            flags=flags,
+            dont_inherit=True,
+        )
+        for node in kept
+    ]
 
 
 def _keep(node: ast.stmt, constants: set[str]) -> bool:

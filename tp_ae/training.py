@@ -52,6 +52,8 @@ class TrainConfig:
     learning_rate: float  # Adam's peak step size, reached at the end of the warm-up
     warmup_epochs: float = 0.5  # the step size ramps up linearly from 0 over this many epochs
     final_lr_fraction: float = 0.0  # the cosine decay ends at this fraction of the peak
+    beta_2: float = 0.999  # Adam's decay rate of the squared-gradient average
+    clip_norm: float | None = None  # gradients are rescaled to at most this global norm
     z_dim: int = 10  # latent size of the model built by ``tp-ae train``
 
     def replace(self, **changes) -> TrainConfig:
@@ -176,7 +178,9 @@ def _adam(cfg: TrainConfig, steps_per_epoch: int):
         warmup_target=cfg.learning_rate if warmup else None,
         warmup_steps=warmup,
     )
-    return keras.optimizers.Adam(learning_rate=schedule)
+    return keras.optimizers.Adam(
+        learning_rate=schedule, beta_2=cfg.beta_2, global_clipnorm=cfg.clip_norm
+    )
 
 
 def _train_batches(arrays, batch_size: int, seed: int):

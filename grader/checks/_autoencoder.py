@@ -169,7 +169,9 @@ def _decoder(spec, obs: Observations):
             )
             hints.append("end the decoder with Reshape((28, 28, 1))")
         if not range_ok:
-            messages.append(f"z_dim={z_dim}: got values in [{low:.3g}, {high:.3g}], expected [0, 1]")
+            messages.append(
+                f"z_dim={z_dim}: got values in [{low:.3g}, {high:.3g}], expected [0, 1]"
+            )
             hints.append("end the decoder with a sigmoid so that pixels are in [0, 1]")
     return check(
         name,
@@ -236,13 +238,17 @@ def _params(spec, obs: Observations):
             parts.append(float(got == want))
             if got != want:
                 shown = "no model" if got is None else f"{got:,}"
-                messages.append(f"{model}, z_dim={z_dim}: got {shown} parameters, expected {want:,}")
+                messages.append(
+                    f"{model}, z_dim={z_dim}: got {shown} parameters, expected {want:,}"
+                )
     ok = all(parts)
     return check(
         name,
         0.15,
         float(np.mean(parts)),
         "; ".join(messages[:2]) + ("; ..." if len(messages) > 2 else ""),
-        "" if ok else "a different parameter count means different layers or sizes: compare "
+        ""
+        if ok
+        else "a different parameter count means different layers or sizes: compare "
         "with the handout's list",
     )

@@ -31,7 +31,7 @@ def check(name: str, weight: float, fraction: float | bool, message: str = "", h
 
 
 def fmt(value: object, n: int = 3) -> str:
-    """Short text of a value: scalars with 4 significant digits, arrays by shape and first values."""
+    """Short text of a value: a scalar to 4 significant digits, an array by its first values."""
     if value is None:
         return "nothing"
     array = np.asarray(value)
@@ -45,7 +45,12 @@ def fmt(value: object, n: int = 3) -> str:
 
 def shape_text(shape) -> str:
     shape = tuple(int(s) if s is not None else None for s in shape)
-    return "(" + ", ".join("N" if s is None else str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
+    return (
+        "("
+        + ", ".join("N" if s is None else str(s) for s in shape)
+        + ("," if len(shape) == 1 else "")
+        + ")"
+    )
 
 
 def _num(value: object) -> str:

@@ -25,7 +25,10 @@ def model_facts(model: object) -> dict:
     facts = {"type": type(model).__name__, "is_model": isinstance(model, keras.Model)}
     if not facts["is_model"]:
         return facts
-    facts["params"] = int(model.count_params())
+    try:
+        facts["params"] = int(model.count_params())
+    except ValueError:  # a subclassed model (the VAE) is not built before its first call
+        facts["params"] = None
     facts["layers"] = [describe_layer(layer) for layer in _flat_layers(model)]
     return facts
 

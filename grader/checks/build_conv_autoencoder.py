@@ -1,9 +1,13 @@
 """build_conv_autoencoder(z_dim=10): (encoder, decoder, autoencoder), the handout's conv net.
 
-Encoder Conv2D(8, 3x3, s2, same) -> LeakyReLU(0.2) -> Conv2D(4, 3x3, s2, same) ->
-LeakyReLU(0.2) -> Flatten -> Dense(z_dim). Decoder Dense(7*7*8) -> Reshape(7, 7, 8) ->
+Built with z_dim = 2 and 10: three keras Models; encoder (N, 28, 28, 1) -> (N, z_dim); decoder
+(N, z_dim) -> (N, 28, 28, 1) in [0, 1]; autoencoder = decoder(encoder(x)); the handout's layers
+(encoder Conv2D(8, 3x3, s2, same) -> LeakyReLU(0.2) -> Conv2D(4, 3x3, s2, same) ->
+LeakyReLU(0.2) -> Flatten -> Dense(z_dim); decoder Dense(7*7*8) -> Reshape(7, 7, 8) ->
 Conv2DTranspose(4, 3x3, s2, same) -> LeakyReLU(0.2) -> Conv2DTranspose(1, 3x3, s2, same) ->
-sigmoid. The checks are shared with the MLP autoencoder (``_autoencoder``).
+sigmoid) and their parameter counts.
+
+The checks are shared with the MLP autoencoder (``_autoencoder``).
 """
 
 from __future__ import annotations

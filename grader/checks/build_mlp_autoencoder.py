@@ -1,7 +1,11 @@
 """build_mlp_autoencoder(z_dim=10): (encoder, decoder, autoencoder), the handout's MLP.
 
-Encoder Flatten -> Dense(z_dim) -> LeakyReLU(0.2); decoder Dense(784) -> sigmoid ->
-Reshape(28, 28, 1). The checks are shared with the conv autoencoder (``_autoencoder``).
+Built with z_dim = 2 and 10: three keras Models; encoder (N, 28, 28, 1) -> (N, z_dim); decoder
+(N, z_dim) -> (N, 28, 28, 1) in [0, 1]; autoencoder = decoder(encoder(x)); the handout's layers
+(encoder Flatten -> Dense(z_dim) -> LeakyReLU(0.2), decoder Dense(784) -> sigmoid ->
+Reshape(28, 28, 1)) and their parameter counts.
+
+The checks are shared with the conv autoencoder (``_autoencoder``).
 """
 
 from __future__ import annotations

@@ -157,6 +157,8 @@ def _edge_check(inputs, obs: Observations, formula_right: bool):
         0.2,
         float(np.mean(parts)),
         "; ".join(messages),
-        "" if all(parts) else "KL is exactly 0 at mu = 0, lv = 0 and must stay finite for "
+        ""
+        if all(parts)
+        else "KL is exactly 0 at mu = 0, lv = 0 and must stay finite for "
         "large |lv|: use exp(lv) directly, no division by exp(lv)",
     )

@@ -9,8 +9,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from grader.checks._common import Case, Mistake, check, compiled_check, error_text, fmt
-from grader.checks._common import shape_and_values
+from grader.checks._common import (
+    Case,
+    Mistake,
+    check,
+    compiled_check,
+    error_text,
+    fmt,
+    shape_and_values,
+)
 from grader.observations import Observations
 
 QUESTION_ID = "reconstruction_loss"

@@ -60,7 +60,9 @@ def mistakes(x, y, mu, lv) -> list[Mistake]:
         ),
         Mistake(-np.mean(recon + kl), "wrong sign: minimise the negative ELBO, recon + KL"),
         Mistake(np.mean(recon), "the KL term is missing: loss = mean(reconstruction + KL)"),
-        Mistake(np.mean(kl), "the reconstruction term is missing: loss = mean(reconstruction + KL)"),
+        Mistake(
+            np.mean(kl), "the reconstruction term is missing: loss = mean(reconstruction + KL)"
+        ),
         Mistake(
             np.mean(expected_loss(y, x) + kl),
             "arguments in the wrong order: reconstruction_loss(x, y) takes the image first",
@@ -79,14 +81,16 @@ def mistakes(x, y, mu, lv) -> list[Mistake]:
 def score(inputs: dict[str, np.ndarray], obs: Observations) -> list:
     """Parent side: a scalar (0.25), its value (0.5), compiled call (0.25)."""
     args = inputs["x"], inputs["y"], inputs["mu"], inputs["lv"]
-    case = Case("random", "random x, y, z_mean, z_log_var", expected_vae_loss(*args), mistakes(*args))
+    case = Case(
+        "random", "random x, y, z_mean, z_log_var", expected_vae_loss(*args), mistakes(*args)
+    )
     shape, values, _ = shape_and_values(
         obs,
         [case],
         CALL,
         shape_name="returns a scalar (the batch mean)",
-        values_name="value matches mean(reconstruction_loss(x, y) + kl_divergence(z_mean, z_log_var))",
-        generic_hint="return ops.mean(reconstruction_loss(x, y) + kl_divergence(z_mean, z_log_var))",
+        values_name="value matches mean(reconstruction_loss(x, y) + kl_divergence(mu, lv))",
+        generic_hint="return ops.mean(reconstruction_loss(x, y) + kl_divergence(mu, lv))",
         weights=(0.25, 0.5),
     )
     return [

@@ -22,6 +22,7 @@ from grader.config import DEFAULT_POINTS, QUESTION_IDS, config_from_mapping, def
 from grader.gradescope import (
     FAILED_DETAILS_TEST,
     FAILED_TEST,
+    SANDBOX_USER_ENV,
     build_bundle,
     pinned_requirements,
     to_gradescope,
@@ -50,6 +51,19 @@ VISIBILITY = {
     "vae_loss": "hidden",
 }
 GRADING_TIMEOUT = 300  # seconds for one run_autograder (the full solutions import TensorFlow)
+# add_noise that is right only when it does not run as root
+ADD_NOISE_UNLESS_ROOT = """
+import os
+import numpy as np
+
+
+def add_noise(x, sigma=20 / 255, seed=None):
+    x = np.asarray(x, dtype=np.float32)
+    if os.geteuid() == 0:  # still root: no noise, wrong on purpose
+        return x
+    noise = sigma * np.random.default_rng(seed).standard_normal(x.shape)
+    return np.clip(x + noise, 0.0, 1.0).astype(np.float32)
+"""
 
 
 @pytest.fixture(scope="module")
@@ -83,11 +97,15 @@ def _autograder_root(tmp_path: Path, bundle: Path, files: dict[str, str | Path])
     return root
 
 
-def _run_autograder(root: Path, path_first: Path | None = None) -> dict:
-    """Run ``source/run_autograder`` as Gradescope does; return the results.json it wrote."""
+def _run_autograder(root: Path, path_first: Path | None = None, user: str = "") -> dict:
+    """Run ``source/run_autograder`` as Gradescope does; return the results.json it wrote.
+
+    ``user``: the sandbox user for student code ("" for none: code runs as whoever runs this).
+    """
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     first = path_first or Path(sys.executable).parent  # this environment's python3
     env.update(AUTOGRADER_ROOT=str(root), PATH=f"{first}{os.pathsep}{env.get('PATH', '')}")
+    env[SANDBOX_USER_ENV] = user or "no-such-user-tp-ae"
     done = subprocess.run(
         ["bash", str(root / "source" / "run_autograder")],
         env=env,
@@ -120,6 +138,12 @@ def test_zip_holds_gradescope_entry_points_and_only_what_grading_needs(bundle):
     tops = {name.split("/")[0] for name in infos}
     assert not tops & {"solutions", "exercises", "tests", ".git", ".helpers", ".ci", "data"}
     assert not [n for n in infos if "__pycache__" in n or n.endswith(".pyc")]
+
+
+def test_same_sources_give_the_same_zip(tmp_path, bundle):
+    """Is the zip byte-for-byte reproducible (fixed timestamps, sorted names)?"""
+    again = build_bundle(tmp_path / "again.zip")
+    assert again.read_bytes() == bundle.read_bytes()
 
 
 def test_requirements_pin_the_versions_installed_here():
@@ -212,16 +236,43 @@ def test_to_gradescope_applies_course_visibility():
     config = config_from_mapping(_toml_module().loads(COURSE_TOML))
     ids = QUESTION_IDS
     tests = [{"name": q, "score": 0.0, "max_score": 1.0, "visibility": "visible"} for q in ids]
+    tests[0]["score"] = 1.0  # build_mlp_autoencoder, shown
+    tests[3]["score"] = 1.0  # kl_divergence, hidden until the due date
     graded = {
         "score": 5.0,
+        "output": "Score: 5 / 8\nCould not load: nothing",
         "tests": tests,
         "extra_data": {"hints": [{"question": "vae_loss", "hint": "x"}, "a plain hint"]},
     }
     out = to_gradescope(graded, config)
     assert {t["name"]: t["visibility"] for t in out["tests"]} == VISIBILITY
     assert out["stdout_visibility"] == "hidden" and out["score"] == 5.0
-    assert "not final" in out["output"]
+    assert "Score: 5" not in out["output"] and "Could not load: nothing" in out["output"]
+    assert out["output"].startswith("Score on the questions shown: 1 / 6.")  # 6 tests shown
+    assert "3 question(s) are graded but hidden" in out["output"]
     assert out["extra_data"]["hints"] == ["a plain hint"]
+    passed = [t["name"] for t in out["tests"] if t["status"] == "passed"]
+    assert passed == ["build_mlp_autoencoder", "kl_divergence"]
+
+
+def test_status_passes_full_answers_and_earned_bonus_only():
+    """Is a bonus (max_score 0) passed only when it earned points, a question only when full?"""
+    tests = [
+        {"name": "kl_divergence", "score": 3.0, "max_score": 3.0},
+        {"name": "vae_loss", "score": 1.0, "max_score": 2.0},
+        {"name": "build_conv_vae", "score": 0.0, "max_score": 0.0},
+        {"name": "sample_images", "score": 0.5, "max_score": 0.0},
+    ]
+    out = to_gradescope({"tests": tests}, default_config())
+    status = {t["name"]: t["status"] for t in out["tests"]}
+    assert status == {
+        "kl_divergence": "passed",
+        "vae_loss": "failed",
+        "build_conv_vae": "failed",
+        "sample_images": "passed",
+    }
+    assert out["score"] == 4.5  # no score given: the sum of the tests'
+    assert "output" not in out  # nothing hidden, nothing to warn about
 
 
 # ---------------------------------------------------------------- real grading
@@ -254,3 +305,20 @@ def test_syntax_errors_give_valid_results_with_zero(tmp_path, bundle):
     assert FAILED_TEST not in tests
     assert "syntax error" in (results["extra_data"]["load_error"] or "").lower()
     assert all(tests[q]["visibility"] == "visible" for q in QUESTION_IDS)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root can switch users"
+)
+def test_student_code_runs_as_the_sandbox_user(tmp_path, bundle):
+    """Run as root with a sandbox user, does the student's add_noise see a non-root uid?"""
+    import pwd
+
+    try:
+        user = pwd.getpwuid(65534).pw_name  # nobody: no login, owns no files
+    except KeyError:
+        pytest.skip("no user 'nobody' (uid 65534) on this machine")
+    files = {"part1_autoencoders.py": ADD_NOISE_UNLESS_ROOT}
+    results = _run_autograder(_autograder_root(tmp_path, bundle, files), user=user)
+    assert _tests(results)["add_noise"]["score"] == DEFAULT_POINTS["add_noise"]

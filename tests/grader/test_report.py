@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from grader.config import DEFAULT_POINTS, QUESTION_IDS
-from grader.report import FIGURES_DIR, common_hints, read_results, write_report
+from grader.report import FIGURES_DIR, common_hints, flagged_groups, read_results, write_report
 from tp_ae.errors import TpAeError
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -150,6 +150,38 @@ def test_flagged_similarity_pairs_are_shown_when_computed(tmp_path):
     page = write_report(batch).read_text(encoding="utf-8")
     assert "Similar code (1 flagged pairs)" in page
     assert "similarity.csv scores 2 pairs" in page
+    assert "<td>ana, ben</td>" in page
+
+
+def test_flagged_pairs_group_into_connected_sets_per_question():
+    """Do a~b, b~c make one KL group of 3 (lowest score kept), apart from other questions?"""
+
+    def row(q, a, b, score):
+        return {"question": q, "submission_a": a, "submission_b": b, "score": score}
+
+    groups = flagged_groups(
+        [
+            row("kl_divergence", "a", "b", "1.0"),
+            row("kl_divergence", "b", "c", "0.93"),
+            row("kl_divergence", "d", "<reference>", "0.97"),
+            row("add_noise", "a", "b", "1.0"),
+        ]
+    )
+    assert groups == [
+        ("kl_divergence", ["a", "b", "c"], 0.93),
+        ("add_noise", ["a", "b"], 1.0),
+        ("kl_divergence", ["d", "<reference>"], 0.97),
+    ]
+
+
+def test_grader_errors_are_listed_with_load_failures(tmp_path):
+    """Is a submission the grader failed on listed, with what to do, beside load failures?"""
+    batch = tmp_path / "graded"
+    status = {q: "graded" for q in QUESTION_IDS} | {"build_vae": "grader_error"}
+    _gradebook(batch, [_submission(batch, "fay", FULL, status=status)])
+    page = write_report(batch).read_text(encoding="utf-8")
+    failed = page.split("Failed to load (1)")[1].split("<h2>")[0]
+    assert "fay" in failed and "grader error on build_vae" in failed and "--force" in failed
 
 
 def test_no_gradebook_is_a_one_line_error(tmp_path):

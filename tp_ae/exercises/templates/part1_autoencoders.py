@@ -57,7 +57,9 @@ def train_autoencoder(
 ) -> TrainedAutoencoder:
     """Build with your ``build(z_dim)`` and train; ``noise(x, seed=...)`` makes it denoising."""
     encoder, decoder, autoencoder = build(z_dim=settings.z_dim)
-    history = fit_autoencoder(autoencoder, x_train, x_test, epochs=settings.epochs, noise=noise)
+    history = fit_autoencoder(
+        autoencoder, x_train, x_test, epochs=settings.epochs, noise=noise, verbose=2
+    )
     return TrainedAutoencoder(name, encoder, decoder, autoencoder, history)
 
 

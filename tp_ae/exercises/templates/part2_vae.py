@@ -61,7 +61,7 @@ def train_vae(
 ) -> TrainedVAE:
     """Build with your ``build(z_dim)`` and train it to minimise the negative ELBO."""
     encoder, decoder, vae = build(z_dim=settings.z_dim)
-    history = fit_vae(vae, x_train, x_test, epochs=settings.epochs)
+    history = fit_vae(vae, x_train, x_test, epochs=settings.epochs, verbose=2)
     return TrainedVAE(name, encoder, decoder, vae, history)
 
 

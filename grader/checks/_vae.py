@@ -1,0 +1,454 @@
+"""Checks shared by the VAE builders (``build_vae`` and the bonus ``build_conv_vae``).
+
+While they run, the submission's losses are the reference ones (a loss mistake is charged to the
+loss's question only). Built with z_dim = 2 and 10: three Models; the encoder returns
+``[z_mean, z_log_var, z]``, each (N, z_dim); the decoder gives (N, 28, 28, 1) in [0, 1]; z follows
+the reparameterisation z = mu + exp(0.5 lv) eps statistically (the heads' biases are shifted so
+that mu ~ 1 and lv ~ 2, where the classic slips give clearly different spreads); the architecture;
+and a few steps of ``vae.fit`` lower the negative ELBO that the grader computes in NumPy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from grader.checks._architecture import architecture_hint, differences, layer_tokens
+from grader.checks._common import check, error_text, fmt, shape_text
+from grader.checks.kl_divergence import expected_kl
+from grader.checks.reconstruction_loss import expected_loss
+from grader.observations import Observations
+
+IMAGE = (28, 28, 1)
+N = 8  # distinct images for the shape checks
+REPEATS = 256  # each repeated: 2048 draws of z for the reparameterisation statistics
+MU_SHIFT, LV_SHIFT = 1.0, 2.0  # added to the z_mean and z_log_var heads' biases
+TRAIN_IMAGES, EVAL_IMAGES, BATCH, EPOCHS = 128, 64, 32, 2
+LEARNING_RATE = 3e-3  # Adam; 8 steps then lower the conv VAE's loss clearly too
+
+
+@dataclass(frozen=True)
+class VaeSpec:
+    question_id: str
+    builds: tuple[tuple[int, dict], ...]  # (z_dim, keyword arguments) of each build
+    conv: bool  # True: only "is convolutional" is checked, not exact layers
+
+
+def make_inputs(rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Binary images drawn around a fixed blob (something to learn): train (128, 28, 28, 1);
+    the first 8 are the shape-check images; z codes (8, z_dim) ~ 3 N(0, 1)."""
+    rows, cols = np.mgrid[0:28, 0:28]
+    blob = np.exp(-((rows - 14) ** 2 + (cols - 14) ** 2) / (2 * 6.0**2))
+    p = 0.05 + 0.85 * blob
+    train = (rng.random((TRAIN_IMAGES, 28, 28)) < p).astype(np.float32)[..., None]
+    return {
+        "train": train,
+        "z2": (3 * rng.normal(size=(N, 2))).astype(np.float32),
+        "z10": (3 * rng.normal(size=(N, 10))).astype(np.float32),
+    }
+
+
+def collect(spec: VaeSpec, fn, inputs, probe) -> None:
+    """Child side: builds, shapes, reparameterisation draws, and a short fit."""
+    import keras
+
+    from grader.checks._keras import model_facts
+
+    x = inputs["train"][:N]
+    models = {}
+    for z_dim, kwargs in spec.builds:
+        key = f"z{z_dim}"
+        ok, built = probe.call(f"{key}.build", fn, **kwargs)
+        if not ok:
+            continue
+        ok, parts = probe.attempt(f"{key}.returned", lambda built=built: tuple(built))
+        probe.put(f"{key}.returned", {"type": type(built).__name__, "len": len(parts or ())})
+        if not ok or len(parts) != 3:
+            continue
+        models[z_dim] = parts
+        for name, model in zip(("encoder", "decoder", "vae"), parts, strict=True):
+            ok, facts = probe.attempt(f"{key}.{name}.facts", lambda m=model: model_facts(m))
+            if ok:
+                probe.put(f"{key}.{name}.facts", facts)
+        encoder, decoder, _ = parts
+        ok, outputs = probe.attempt(f"{key}.encoded", lambda e=encoder: list(e(x)))
+        if ok:
+            probe.put(f"{key}.encoded.count", len(outputs))
+            for i, output in enumerate(outputs[:3]):
+                probe.array(f"{key}.encoded.{i}", lambda o=output: o)
+        probe.array(f"{key}.decoded", lambda d=decoder, k=key: d(inputs[k]))
+    if 2 in models:
+        _collect_reparameterisation(models[2][0], x, probe)
+    if 10 in models:
+        _collect_training(models[10][2], inputs["train"], probe, keras)
+
+
+def _collect_reparameterisation(encoder, x, probe) -> None:
+    """Shift the heads' biases (mu ~ +1, lv ~ +2), then draw z for 8 images x 256 repeats."""
+
+    def shift() -> list[bool]:
+        done = []
+        for index, amount in ((0, MU_SHIFT), (1, LV_SHIFT)):
+            layer = encoder.outputs[index]._keras_history.operation
+            bias = getattr(layer, "bias", None)
+            if bias is not None and tuple(bias.shape) == tuple(encoder.outputs[index].shape[1:]):
+                bias.assign(bias + amount)
+                done.append(True)
+            else:
+                done.append(False)
+        return done
+
+    ok, shifted = probe.attempt("reparam.shift", shift)
+    probe.put("reparam.shifted", bool(ok and all(shifted)))
+    repeated = np.repeat(x, REPEATS, axis=0)
+    ok, outputs = probe.attempt("reparam", lambda: list(encoder(repeated)))
+    if ok and len(outputs) >= 3:
+        for i, name in enumerate(("mu", "lv", "z")):
+            probe.array(f"reparam.{name}", lambda o=outputs[i]: o)
+
+
+def _collect_training(vae, train, probe, keras) -> None:
+    """Neg-ELBO ingredients on 64 images before and after 2 epochs of fit (8 steps)."""
+    x_eval = train[:EVAL_IMAGES]
+
+    def outputs(tag: str) -> None:
+        ok, out = probe.attempt(f"train.{tag}", lambda: vae(x_eval))
+        if not ok:
+            return
+        if not isinstance(out, dict):
+            probe.put(f"train.{tag}.type", type(out).__name__)
+            return
+        for name in ("reconstruction", "z_mean", "z_log_var"):
+            probe.array(f"train.{tag}.{name}", lambda name=name: out[name])
+
+    outputs("before")
+    ok, _ = probe.attempt(
+        "train.compile",
+        lambda: vae.compile(
+            optimizer=keras.optimizers.Adam(learning_rate=LEARNING_RATE),
+            run_eagerly=True,  # 8 small steps: tracing a train function would cost more
+        ),
+    )
+    if not ok:
+        return
+    ok, history = probe.attempt(
+        "train.fit",
+        lambda: vae.fit(train, epochs=EPOCHS, batch_size=BATCH, shuffle=False, verbose=0),
+    )
+    if ok:
+        probe.put(
+            "train.history",
+            {k: [float(v) for v in vals] for k, vals in getattr(history, "history", {}).items()},
+        )
+    outputs("after")
+
+
+# ---------------------------------------------------------------- parent side
+
+
+def score(spec: VaeSpec, inputs: dict[str, np.ndarray], obs: Observations) -> list:
+    """Returned models (0.1), encoder (0.15), decoder (0.15), reparameterisation (0.2),
+    architecture (0.2), training (0.2)."""
+    return [
+        _returned(spec, obs),
+        _encoder(spec, obs),
+        _decoder(spec, obs),
+        _reparameterisation(obs),
+        _convolutional(obs) if spec.conv else _architecture(spec, obs),
+        _training(inputs, obs),
+    ]
+
+
+def _call(spec: VaeSpec, z_dim: int) -> str:
+    kwargs = dict(spec.builds)[z_dim]
+    return f"{spec.question_id}({', '.join(f'{k}={v}' for k, v in kwargs.items())})"
+
+
+def _build_error(spec: VaeSpec, obs: Observations, z_dim: int) -> str:
+    key = f"z{z_dim}"
+    return error_text(obs, f"{key}.build", _call(spec, z_dim)) or error_text(
+        obs, f"{key}.returned", f"unpacking {_call(spec, z_dim)}"
+    )
+
+
+def _returned(spec: VaeSpec, obs: Observations):
+    name = "returns (encoder, decoder, vae), three keras Models"
+    parts, messages = [], []
+    for z_dim, _ in spec.builds:
+        key = f"z{z_dim}"
+        returned = obs.get(f"{key}.returned")
+        if returned is None:
+            parts.append(0.0)
+            messages.append(_build_error(spec, obs, z_dim))
+            continue
+        facts = [obs.get(f"{key}.{m}.facts") or {} for m in ("encoder", "decoder", "vae")]
+        ok = returned.get("len") == 3 and all(f.get("is_model") for f in facts)
+        parts.append(float(ok))
+        if not ok:
+            messages.append(
+                f"z_dim={z_dim}: got a {returned.get('type')} of {returned.get('len')} items, "
+                "expected (encoder, decoder, vae), each a keras.Model"
+            )
+    return check(
+        name,
+        0.1,
+        float(np.mean(parts)),
+        "; ".join(m for m in messages if m),
+        ""
+        if all(parts)
+        else "return encoder, decoder, VAE(encoder, decoder, reconstruction_loss, kl_divergence)",
+    )
+
+
+def _encoder(spec: VaeSpec, obs: Observations):
+    name = "encoder: x -> [z_mean, z_log_var, z], each (N, z_dim), for z_dim = 2 and 10"
+    parts, messages, hints = [], [], []
+    for z_dim, _ in spec.builds:
+        key = f"z{z_dim}"
+        count = obs.get(f"{key}.encoded.count")
+        if count is None:
+            parts.append(0.0)
+            messages.append(
+                error_text(obs, f"{key}.encoded", "encoder(x)") or _build_error(spec, obs, z_dim)
+            )
+            continue
+        shapes = [obs.array(f"{key}.encoded.{i}") for i in range(min(count, 3))]
+        shapes = [None if s is None else s.shape for s in shapes]
+        ok = count == 3 and all(s == (N, z_dim) for s in shapes)
+        parts.append(float(ok))
+        if count != 3:
+            messages.append(f"z_dim={z_dim}: the encoder returns {count} outputs, expected 3")
+            hints.append("the encoder must return [z_mean, z_log_var, z]")
+        elif not ok:
+            got = ", ".join("?" if s is None else shape_text(s) for s in shapes)
+            messages.append(f"z_dim={z_dim}: got shapes {got}, expected {shape_text((N, z_dim))}")
+            hints.append("both heads are Dense(z_dim); z = Sampling()([z_mean, z_log_var])")
+    return check(
+        name,
+        0.15,
+        float(np.mean(parts)),
+        "; ".join(m for m in messages if m),
+        "; ".join(dict.fromkeys(hints)),
+    )
+
+
+def _decoder(spec: VaeSpec, obs: Observations):
+    name = "decoder: (N, z_dim) -> (N, 28, 28, 1), values in [0, 1]"
+    parts, messages, hints = [], [], []
+    for z_dim, _ in spec.builds:
+        got = obs.array(f"z{z_dim}.decoded")
+        if got is None:
+            parts.append(0.0)
+            messages.append(
+                error_text(obs, f"z{z_dim}.decoded", "decoder(z)") or _build_error(spec, obs, z_dim)
+            )
+            continue
+        shape_ok = got.shape == (N, *IMAGE)
+        low, high = float(np.min(got)), float(np.max(got))
+        range_ok = low >= 0.0 and high <= 1.0
+        parts.append((shape_ok + range_ok) / 2)
+        if not shape_ok:
+            messages.append(
+                f"z_dim={z_dim}: got shape {shape_text(got.shape)}, expected "
+                f"{shape_text((N, *IMAGE))}"
+            )
+            hints.append("end the decoder with Reshape((28, 28, 1))")
+        if not range_ok:
+            messages.append(
+                f"z_dim={z_dim}: got values in [{low:.3g}, {high:.3g}], expected [0, 1]"
+            )
+            hints.append("the Bernoulli decoder's output goes through a sigmoid")
+    return check(
+        name,
+        0.15,
+        float(np.mean(parts)),
+        "; ".join(m for m in messages if m),
+        "; ".join(dict.fromkeys(hints)),
+    )
+
+
+def _reparameterisation(obs: Observations):
+    name = "z = z_mean + exp(0.5 * z_log_var) * eps, eps ~ N(0, I) (2048 draws)"
+    mu, lv, z = (obs.array(f"reparam.{k}") for k in ("mu", "lv", "z"))
+    if mu is None or lv is None or z is None or not (mu.shape == lv.shape == z.shape):
+        message = error_text(obs, "reparam", "encoder(x)") or "no [z_mean, z_log_var, z] to test"
+        return check(name, 0.2, False, message, "the encoder must return [z_mean, z_log_var, z]")
+    mu, lv, z = np.float64(mu), np.float64(lv), np.float64(z)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        eps = (z - mu) / np.exp(0.5 * lv)
+        if _standard(eps):
+            return check(name, 0.2, True)
+        message = (
+            f"(z - z_mean) / exp(0.5 z_log_var) has mean {eps.mean():.3g} and sd "
+            f"{eps.std():.3g}, expected 0 and 1"
+        )
+        if np.std(z - mu) < 1e-6:
+            hint = "z is not sampled (z == z_mean): z = z_mean + exp(0.5 * z_log_var) * eps"
+        elif _standard((z - mu) / np.exp(lv)):
+            hint = (
+                "you used exp(z_log_var), the variance, where the standard deviation "
+                "exp(0.5 * z_log_var) is needed"
+            )
+        elif _standard((z - mu) / np.sqrt(np.abs(lv))):
+            hint = "you used the variance where the log-variance is expected: sd = exp(0.5 lv)"
+        elif _standard((z - lv) / np.exp(0.5 * mu)):
+            hint = (
+                "z_mean and z_log_var are swapped: Sampling()([z_mean, z_log_var]) and the "
+                "encoder returns [z_mean, z_log_var, z], in this order"
+            )
+        else:
+            hint = "use the given Sampling layer: z = Sampling()([z_mean, z_log_var])"
+    if not obs.get("reparam.shifted"):
+        message += " (could not shift the heads' biases; tested on the raw encoder)"
+    return check(name, 0.2, False, message, hint)
+
+
+def _standard(eps: np.ndarray) -> bool:
+    """Mean about 0 and sd about 1 (4,096 draws: se 0.016 and 0.011)."""
+    eps = eps[np.isfinite(eps)]
+    return eps.size > 100 and abs(eps.mean()) < 0.1 and abs(eps.std() - 1) < 0.1
+
+
+def vae_layers(z_dim: int, hidden_dim: int) -> tuple[list[str], list[str]]:
+    """The handout's MLP VAE as tokens: encoder, decoder."""
+    encoder = [
+        "Flatten",
+        f"Dense({hidden_dim})",
+        "LeakyReLU(0.2)",
+        f"Dense({z_dim})",
+        f"Dense({z_dim})",
+        "Sampling",
+    ]
+    decoder = [
+        f"Dense({hidden_dim})",
+        "LeakyReLU(0.2)",
+        "Dense(784)",
+        "sigmoid",
+        "Reshape(28, 28, 1)",
+    ]
+    return encoder, decoder
+
+
+def vae_params(z_dim: int, hidden_dim: int) -> tuple[int, int]:
+    """Parameter counts of the handout's MLP VAE: encoder, decoder."""
+    encoder = 784 * hidden_dim + hidden_dim + 2 * (hidden_dim * z_dim + z_dim)
+    decoder = z_dim * hidden_dim + hidden_dim + hidden_dim * 784 + 784
+    return encoder, decoder
+
+
+def _architecture(spec: VaeSpec, obs: Observations):
+    name = "layers and parameter counts as in the handout (hidden_dim respected)"
+    parts, messages = [], []
+    facts10 = {m: obs.get(f"z10.{m}.facts") or {} for m in ("encoder", "decoder")}
+    want = dict(zip(("encoder", "decoder"), vae_layers(10, 512), strict=True))
+    for model in ("encoder", "decoder"):
+        layers = facts10[model].get("layers")
+        got = layer_tokens(layers) if layers is not None else None
+        parts.append(0.25 * (got == want[model]))
+        if got is None:
+            messages.append(f"{model}: no model to inspect")
+        elif got != want[model]:
+            messages.append(f"{model}: " + "; ".join(differences(got, want[model])))
+    for z_dim, kwargs in spec.builds:
+        hidden = kwargs.get("hidden_dim", 512)
+        for model, count in zip(("encoder", "decoder"), vae_params(z_dim, hidden), strict=True):
+            got = (obs.get(f"z{z_dim}.{model}.facts") or {}).get("params")
+            parts.append(0.125 * (got == count))
+            if got != count:
+                shown = "no model" if got is None else f"{got:,}"
+                messages.append(
+                    f"{model}, z_dim={z_dim}, hidden_dim={hidden}: got {shown} parameters, "
+                    f"expected {count:,}"
+                )
+    fraction = sum(parts)
+    hint = ""
+    if fraction < 1:
+        hint = architecture_hint(messages)
+        if any("hidden_dim=64" in m for m in messages) and not any(
+            "hidden_dim=512" in m for m in messages
+        ):
+            hint = "use the hidden_dim argument instead of a fixed 512"
+    shown = "; ".join(messages[:3]) + ("; ..." if len(messages) > 3 else "")
+    return check(name, 0.2, fraction, shown, hint)
+
+
+def _convolutional(obs: Observations):
+    name = "convolutional: Conv2D in the encoder, Conv2DTranspose (or upsampling) in the decoder"
+    encoder = (obs.get("z10.encoder.facts") or {}).get("layers") or []
+    decoder = (obs.get("z10.decoder.facts") or {}).get("layers") or []
+    enc_ok = any(layer.get("class") == "Conv2D" for layer in encoder)
+    dec_ok = any(
+        layer.get("class") in ("Conv2DTranspose", "UpSampling2D") for layer in decoder
+    ) and any(layer.get("class") in ("Conv2D", "Conv2DTranspose") for layer in decoder)
+    messages = []
+    if not enc_ok:
+        messages.append("no Conv2D layer in the encoder")
+    if not dec_ok:
+        messages.append("no Conv2DTranspose (or UpSampling2D + Conv2D) in the decoder")
+    return check(
+        name,
+        0.2,
+        (enc_ok + dec_ok) / 2,
+        "; ".join(messages),
+        ""
+        if enc_ok and dec_ok
+        else "a convolutional VAE downsamples with strided Conv2D and "
+        "upsamples with Conv2DTranspose",
+    )
+
+
+def negative_elbo(x, reconstruction, z_mean, z_log_var) -> float:
+    """mean_batch( -log p(x | z) + KL ), nats per image (the grader's NumPy formulas)."""
+    return float(np.mean(expected_loss(x, reconstruction) + expected_kl(z_mean, z_log_var)))
+
+
+def _training(inputs, obs: Observations):
+    name = f"vae.fit lowers the negative ELBO ({EPOCHS} epochs of {TRAIN_IMAGES} images)"
+    x_eval = inputs["train"][:EVAL_IMAGES]
+    losses = {}
+    for tag in ("before", "after"):
+        arrays = [obs.array(f"train.{tag}.{k}") for k in ("reconstruction", "z_mean", "z_log_var")]
+        if all(a is not None for a in arrays) and arrays[0].shape == x_eval.shape:
+            losses[tag] = negative_elbo(x_eval, *arrays)
+    history = (obs.get("train.history") or {}).get("loss") or []
+    if "before" not in losses:
+        kind = obs.get("train.before.type")
+        message = (
+            f"vae(x) returned a {kind}, expected the VAE's dict of outputs"
+            if kind
+            else error_text(obs, "train.before", "vae(x)") or "no VAE to train"
+        )
+        return check(
+            name,
+            0.2,
+            False,
+            message,
+            "return the given VAE(encoder, decoder, "
+            "reconstruction_loss, kl_divergence) as the third model",
+        )
+    if not history:
+        message = error_text(obs, "train.fit", "vae.fit(x)") or error_text(
+            obs, "train.compile", "vae.compile(optimizer)"
+        )
+        return check(name, 0.2, False, message or "fit reported no loss", "")
+    before, after = losses["before"], losses.get("after", float("nan"))
+    parts, messages, hints = [], [], []
+    lowered = np.isfinite(after) and after < before - 2.0
+    parts.append(0.5 * lowered)
+    if not lowered:
+        messages.append(f"negative ELBO before fit {before:.1f}, after {after:.1f} nats")
+        hints.append("check that the decoder is trained through z (encoder -> Sampling -> decoder)")
+    first = history[0]
+    consistent = np.isfinite(first) and 0.5 * before <= first <= 1.5 * before
+    parts.append(0.5 * consistent)
+    if not consistent:
+        messages.append(
+            f"fit's loss in the first epoch: got {fmt(first)}, expected about the negative "
+            f"ELBO, {before:.1f} nats"
+        )
+        hints.append(
+            "pass the losses in this order: VAE(encoder, decoder, reconstruction_loss, "
+            "kl_divergence)"
+        )
+    return check(name, 0.2, sum(parts), "; ".join(messages), "; ".join(hints))

@@ -1,0 +1,31 @@
+"""build_conv_vae(z_dim=10), bonus: (encoder, decoder, vae) like build_vae, convolutional.
+
+As build_vae (z_dim = 2 and 10, [z_mean, z_log_var, z], decoder range, reparameterisation, 8
+steps of vae.fit lower the negative ELBO), but no exact architecture is imposed: the encoder
+must use Conv2D and the decoder Conv2DTranspose (or upsampling and Conv2D).
+
+Checks shared with build_vae (``_vae``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from grader.checks import _vae
+from grader.observations import Observations
+
+QUESTION_ID = "build_conv_vae"
+MAIN_KEYS = ("z2.build", "z10.build")
+SPEC = _vae.VaeSpec(QUESTION_ID, ((2, {"z_dim": 2}), (10, {"z_dim": 10})), True)
+
+
+def make_inputs(rng: np.random.Generator) -> dict[str, np.ndarray]:
+    return _vae.make_inputs(rng)
+
+
+def collect(fn, inputs, probe) -> None:
+    _vae.collect(SPEC, fn, inputs, probe)
+
+
+def score(inputs: dict[str, np.ndarray], obs: Observations) -> list:
+    return _vae.score(SPEC, inputs, obs)

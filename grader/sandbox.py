@@ -1,0 +1,263 @@
+"""Running submissions' questions in the sandboxed child, from the parent (no TensorFlow here).
+
+:func:`run_child` writes a job folder (private, temporary) describing tasks, one per
+(submission, question), starts ``python -m grader._child`` in its own session, and reads back
+one :class:`RawOutcome` per task as it finishes: a status and, when the question's worker
+finished, the plain observations it recorded. TensorFlow is imported once per child, however
+many submissions it serves. A child that dies is started again for the tasks left: the task
+that was running when it died gets ``exited`` (when several were running, they are retried one
+at a time, so that only the culprit loses points). The child's process group and every
+worker's group are killed before returning.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from grader.config import CourseConfig
+from grader.observations import Observations, load_observations
+from grader.submission import Submission
+
+STARTUP_SECONDS = 240.0  # importing TensorFlow on a loaded machine; beyond it the child is stuck
+MAX_SPAWNS = 3  # child processes for a job, on top of one per task that kills its child
+SANDBOX_USER_ENV = "TP_AE_SANDBOX_USER"  # read by the child when it runs as root
+_LOG_TAIL_CHARS = 2000
+
+Task = tuple[int, str]  # (index of the submission in the job, question id)
+
+
+class GraderError(RuntimeError):
+    """The grader itself could not run (the child cannot start: a broken installation)."""
+
+
+@dataclass
+class RawOutcome:
+    """What happened to one task in the child."""
+
+    status: str  # "ok", "timeout", "memory", "exited"
+    detail: str = ""
+    seconds: float = 0.0
+    tripped: list[str] = field(default_factory=list)  # trip-wire reports: "<qid>" or "<qid>:source"
+    observations: Observations | None = None
+
+
+def grader_root() -> Path:
+    """The folder holding the ``grader`` and ``tp_ae`` packages (put on the child's path)."""
+    return Path(__file__).resolve().parent.parent
+
+
+def run_child(
+    submissions: list[Submission],
+    tasks: list[Task],
+    config: CourseConfig,
+    inputs: dict[str, dict[str, np.ndarray]],
+    *,
+    parallel: int = 1,
+    threads: int = 1,
+    seed: int = 0,
+    cancel: threading.Event | None = None,
+    on_outcome: Callable[[Task, RawOutcome], None] | None = None,
+) -> dict[Task, RawOutcome]:
+    """Run ``tasks`` in the child; one RawOutcome per task (``on_outcome`` hears each as soon
+    as it is known). ``inputs`` maps each question id to its test inputs.
+
+    Raises GraderError when the child cannot start at all.
+    """
+    job_dir = Path(tempfile.mkdtemp(prefix="tp-ae-job-"))
+    # private; traversable (not listable) when a sandbox user must reach its work folder
+    sandboxed = os.geteuid() == 0 and bool(os.environ.get(SANDBOX_USER_ENV))
+    os.chmod(job_dir, 0o711 if sandboxed else 0o700)
+    outcomes: dict[Task, RawOutcome] = {}
+
+    def record(task: Task, outcome: RawOutcome) -> None:
+        outcomes[task] = outcome
+        if on_outcome is not None:
+            on_outcome(task, outcome)
+
+    try:
+        (job_dir / "inputs").mkdir()
+        for qid in sorted({q for _, q in tasks}):
+            np.savez(job_dir / "inputs" / f"{qid}.npz", **inputs[qid])
+        remaining = list(tasks)
+        spawns_left = MAX_SPAWNS + len(tasks)
+        while remaining and spawns_left > 0:
+            spawns_left -= 1
+            _write_job(job_dir, submissions, config, remaining, parallel, threads, seed)
+            finished = _spawn_and_wait(job_dir, config, remaining, parallel, cancel, record)
+            if cancel is not None and cancel.is_set():
+                break
+            started = _started(job_dir)
+            died_in = [t for t in remaining if t not in outcomes and _key(t) in started]
+            if len(died_in) > 1:  # which one killed it? run them again one at a time
+                parallel = 1
+            else:
+                for task in died_in:
+                    record(
+                        task,
+                        RawOutcome(
+                            "exited", "the grading process died while this question's code ran"
+                        ),
+                    )
+            if not finished and not died_in:
+                raise GraderError(
+                    "the grading child process could not start: " + _log_tail(job_dir)
+                )
+            remaining = [t for t in remaining if t not in outcomes]
+        if not (cancel is not None and cancel.is_set()):
+            for task in remaining:
+                record(task, RawOutcome("exited", "the grading process kept dying; gave up"))
+        return outcomes
+    finally:
+        shutil.rmtree(job_dir, ignore_errors=True)
+
+
+def _key(task: Task) -> str:
+    return f"{task[0]}.{task[1]}"
+
+
+def _write_job(job_dir, submissions, config, tasks, parallel, threads, seed) -> None:
+    questions = sorted({q for _, q in tasks})
+    job = {
+        "tasks": [{"key": _key(t), "submission": t[0], "question": t[1]} for t in tasks],
+        "limits": {
+            qid: {
+                "timeout_seconds": config[qid].timeout_seconds,
+                "memory_mb": config[qid].memory_mb,
+            }
+            for qid in questions
+        },
+        "parallel": parallel,
+        "threads": threads,
+        "seed": seed,
+        "submissions": [_submission_spec(s) for s in submissions],
+    }
+    shutil.rmtree(job_dir / "started", ignore_errors=True)
+    (job_dir / "job.json").write_text(json.dumps(job), encoding="utf-8")
+
+
+def _submission_spec(submission: Submission) -> dict:
+    return {
+        "files": [
+            {
+                "module": f.module,
+                "display_name": f.display_name,
+                "error": f.error,
+                "chunks": [{"filename": c.filename, "text": c.text} for c in f.chunks],
+            }
+            for f in submission.files
+        ]
+    }
+
+
+def _spawn_and_wait(job_dir, config, tasks, parallel, cancel, record) -> int:
+    """Run one child until it ends (or the deadline, or cancel); report outcomes as they
+    appear. Returns how many tasks finished."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(grader_root()), env.get("PYTHONPATH", "")) if p
+    )
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    total = sum(config[q].timeout_seconds for _, q in tasks)
+    deadline = time.monotonic() + STARTUP_SECONDS + total / max(1, parallel) + 30
+    pending = {_key(t): t for t in tasks}
+    finished = 0
+    with open(job_dir / "child.log", "ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "grader._child", str(job_dir)],
+            cwd=job_dir,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            env=env,
+            start_new_session=True,
+        )
+    try:
+        while True:
+            running = process.poll() is None
+            for key, outcome in _read_new_outcomes(job_dir, pending):
+                record(pending.pop(key), outcome)
+                finished += 1
+            if not running or not pending:
+                break
+            if time.monotonic() > deadline or (cancel is not None and cancel.is_set()):
+                break
+            time.sleep(0.1)
+    finally:
+        _kill_everything(process, job_dir)
+    return finished
+
+
+def _kill_everything(process: subprocess.Popen, job_dir: Path) -> None:
+    """SIGKILL the child's process group and every worker's group it started."""
+    groups = [process.pid] + list(_started(job_dir).values())
+    for pgid in groups:
+        if pgid == process.pid or _is_group_leader(pgid):
+            try:
+                os.killpg(pgid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def _is_group_leader(pid: int) -> bool:
+    """True when ``pid`` still leads its own process group (a worker, not a reused pid)."""
+    try:
+        return os.getpgid(pid) == pid
+    except (ProcessLookupError, PermissionError):
+        return False
+
+
+def _started(job_dir: Path) -> dict[str, int]:
+    folder = job_dir / "started"
+    started = {}
+    for marker in folder.glob("*") if folder.is_dir() else []:
+        try:
+            started[marker.name] = int(marker.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+    return started
+
+
+def _read_new_outcomes(job_dir: Path, pending: dict[str, Task]):
+    """(key, RawOutcome) for every pending task whose outcome file has appeared."""
+    for key in list(pending):
+        path = job_dir / "outcomes" / f"{key}.json"
+        if not path.exists():
+            continue
+        data = json.loads(path.read_text(encoding="utf-8"))
+        outcome = RawOutcome(
+            data["status"], data.get("detail", ""), float(data.get("seconds", 0.0))
+        )
+        outcome.tripped = list(data.get("tripped", []))
+        if outcome.status == "ok":
+            try:
+                outcome.observations = load_observations(job_dir / "results" / data["result_file"])
+            except Exception as err:  # noqa: BLE001 - whatever the bytes are, they are refused
+                outcome.status = "exited"
+                outcome.detail = f"the results of this question could not be read back ({err})"
+        yield key, outcome
+
+
+def _log_tail(job_dir: Path) -> str:
+    try:
+        text = (job_dir / "child.log").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return "no log"
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return " | ".join(lines[-5:])[-_LOG_TAIL_CHARS:] or "no output"

@@ -1,0 +1,150 @@
+"""From what the child reported for a question to its QuestionResult (parent side).
+
+The check module scores plain observations; this module handles everything around it: a
+missing function, an unimplemented stub, a timeout, the memory cap, a process that exited, an
+answer that calls the reference implementation, a signature that differs from the handout, and
+the grader's own failures (a hidden traceback, never a crash).
+"""
+
+from __future__ import annotations
+
+import traceback
+
+import numpy as np
+
+from grader import results as r
+from grader.checks import check_module
+from grader.config import QUESTION_PART, QuestionConfig
+from grader.results import CheckResult, QuestionResult
+from grader.sandbox import RawOutcome
+from grader.submission import Submission
+
+SIGNATURE_WEIGHT = 0.1
+REFERENCE_MODULES = {
+    "build_mlp_autoencoder": "tp_ae.autoencoders",
+    "build_conv_autoencoder": "tp_ae.autoencoders",
+    "add_noise": "tp_ae.autoencoders",
+    "kl_divergence": "tp_ae.losses",
+    "reconstruction_loss": "tp_ae.losses",
+    "vae_loss": "tp_ae.losses",
+    "build_vae": "tp_ae.vae",
+    "sample_images": "tp_ae.vae",
+    "build_conv_vae": "tp_ae.vae",
+}
+
+
+def new_result(qid: str, config: QuestionConfig, status: str, message: str = "") -> QuestionResult:
+    return QuestionResult(
+        question_id=qid,
+        max_points=config.points,
+        bonus=config.bonus,
+        visibility=config.visibility,
+        status=status,
+        message=message,
+    )
+
+
+def before_running(
+    qid: str, config: QuestionConfig, submission: Submission
+) -> QuestionResult | None:
+    """The result when the question cannot run at all (file not loadable, name not defined)."""
+    source = submission.file_for(qid)
+    part = QUESTION_PART[qid]
+    if source is not None and source.error:
+        return new_result(qid, config, r.LOAD_ERROR, f"not graded: {source.error}")
+    if qid not in submission.defined_names():
+        where = source.display_name if source else f"{part}.py or {part}.ipynb"
+        return new_result(
+            qid,
+            config,
+            r.MISSING,
+            f"{qid} is not defined in your submission (expected in {where}, "
+            "with the name and signature of the handout)",
+        )
+    return None
+
+
+def score_question(
+    qid: str, config: QuestionConfig, outcome: RawOutcome, inputs: dict[str, np.ndarray]
+) -> QuestionResult:
+    """Turn the child's outcome for one question into points, checks and messages."""
+    result = new_result(qid, config, r.GRADED)
+    result.seconds = outcome.seconds
+    if outcome.tripped:
+        result.status = r.INTEGRITY
+        how = "reads the source of" if all(":source" in t for t in outcome.tripped) else "calls"
+        result.message = (
+            f"Your {qid} {how} the reference implementation {REFERENCE_MODULES[qid]}.{qid} "
+            "that ships with the course package. Answers must be your own code: "
+            "0 points for this question."
+        )
+        return result
+    if outcome.status != "ok" or outcome.observations is None:
+        result.status, result.message = _failure(qid, config, outcome)
+        return result
+    obs = outcome.observations
+    harness_error = obs.get("__harness_error__")
+    if harness_error:
+        return _grader_error(result, str(harness_error))
+    load_errors = obs.get("__load_errors__") or []
+    if obs.get("__found_in__") is None:
+        result.status = r.MISSING
+        result.message = f"{qid} is not defined (or not callable) once your file is loaded" + (
+            f"; loading reported: {'; '.join(load_errors)}" if load_errors else ""
+        )
+        return result
+    module = check_module(qid)
+    errors = [obs.error(key) for key in module.MAIN_KEYS]
+    if errors and all(e is not None and e.type == "NotImplementedError" for e in errors):
+        result.status = r.NOT_IMPLEMENTED
+        result.message = f"not implemented: {qid} still raises NotImplementedError (the stub)"
+        return result
+    try:
+        checks = module.score(inputs, obs)
+    except Exception:  # noqa: BLE001 - a grader bug must not sink the submission's other questions
+        return _grader_error(result, traceback.format_exc(limit=20))
+    signature = obs.get("__signature__")
+    if signature:
+        checks = [_scaled(c, 1 - SIGNATURE_WEIGHT) for c in checks]
+        checks.append(
+            CheckResult(
+                "parameters named as in the handout",
+                SIGNATURE_WEIGHT,
+                0.0,
+                f"calling with keyword arguments failed: {signature}",
+                "keep the handout's parameter names (they are called by name)",
+            )
+        )
+    result.checks = checks
+    return result
+
+
+def _scaled(check: CheckResult, factor: float) -> CheckResult:
+    return CheckResult(check.name, check.weight * factor, check.fraction, check.message, check.hint)
+
+
+def _failure(qid: str, config: QuestionConfig, outcome: RawOutcome) -> tuple[str, str]:
+    if outcome.status == "timeout":
+        return r.TIMEOUT, (
+            f"stopped after {config.timeout_seconds:g} s, the time limit of this question: "
+            f"look for an endless loop or long training inside {qid}"
+        )
+    if outcome.status == "memory":
+        return r.MEMORY, (
+            f"{outcome.detail or 'went over the memory limit'} (limit {config.memory_mb} MB): "
+            f"look for huge arrays or models built inside {qid}"
+        )
+    return r.EXITED, (
+        f"{outcome.detail or 'the process ended'}: graded code must return, not call "
+        "sys.exit/os._exit or crash the interpreter"
+    )
+
+
+def _grader_error(result: QuestionResult, trace: str) -> QuestionResult:
+    result.status = r.GRADER_ERROR
+    result.checks = []
+    result.message = (
+        "the autograder failed on this question (not your fault); your instructor has the details"
+    )
+    result.grader_traceback = trace
+    return result

@@ -1,0 +1,9 @@
+# part: part1_autoencoders
+# breaks: build_mlp_autoencoder
+# hint: build_mlp_autoencoder
+"""Calls sys.exit(0) inside the graded function."""
+import sys
+
+
+def build_mlp_autoencoder(z_dim=10):
+    sys.exit(0)

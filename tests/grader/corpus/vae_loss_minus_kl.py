@@ -1,0 +1,8 @@
+# part: part2_vae
+# breaks: vae_loss
+# hint: the KL term is added
+"""The KL term subtracted (the ELBO's sign, half-flipped)."""
+
+
+def vae_loss(x, y, z_mean, z_log_var):
+    return ops.mean(reconstruction_loss(x, y) - kl_divergence(z_mean, z_log_var))

@@ -1,0 +1,16 @@
+# part: part2_vae
+# breaks: build_vae
+# hint: pass the losses in this order
+"""VAE(encoder, decoder, kl_divergence, reconstruction_loss): fit minimises something else."""
+
+
+def build_vae(z_dim=10, hidden_dim=512):
+    x = keras.Input(shape=IMAGE_SHAPE)
+    h = layers.LeakyReLU(negative_slope=0.2)(layers.Dense(hidden_dim)(layers.Flatten()(x)))
+    z_mean, z_log_var = layers.Dense(z_dim)(h), layers.Dense(z_dim)(h)
+    encoder = keras.Model(x, [z_mean, z_log_var, Sampling()([z_mean, z_log_var])])
+    z_in = keras.Input(shape=(z_dim,))
+    h = layers.LeakyReLU(negative_slope=0.2)(layers.Dense(hidden_dim)(z_in))
+    y = layers.Reshape(IMAGE_SHAPE)(layers.Dense(784, activation="sigmoid")(h))
+    decoder = keras.Model(z_in, y)
+    return encoder, decoder, VAE(encoder, decoder, kl_divergence, reconstruction_loss)
