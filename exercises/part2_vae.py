@@ -35,7 +35,6 @@ from tp_ae.plots import (
 )
 from tp_ae.training import fit_vae
 
-
 EPSILON = 1e-7  # keeps log(y) and log(1 - y) finite when the decoder outputs exactly 0 or 1
 IMAGE_SHAPE = (28, 28, 1)
 
@@ -117,6 +116,7 @@ class Settings:
     out_dir: Path = Path("figures/part2")  # figures are saved here
     data: str = "auto"  # auto, keras, offline, or a path to mnist.npz (see tp_ae.data)
     z_dim: int = 10
+    seed: int = 0  # seeds Keras, NumPy and Python before each model is built
 
 
 @dataclass
@@ -134,8 +134,9 @@ def train_vae(
     name: str, build: Callable, x_train: np.ndarray, x_test: np.ndarray, settings: Settings
 ) -> TrainedVAE:
     """Build with your ``build(z_dim)`` and train it to minimise the negative ELBO."""
+    keras.utils.set_random_seed(settings.seed)  # same initial weights and samples on every run
     encoder, decoder, vae = build(z_dim=settings.z_dim)
-    history = fit_vae(vae, x_train, x_test, epochs=settings.epochs)
+    history = fit_vae(vae, x_train, x_test, epochs=settings.epochs, seed=settings.seed, verbose=2)
     return TrainedVAE(name, encoder, decoder, vae, history)
 
 

@@ -115,8 +115,25 @@ def score_question(
                 "keep the handout's parameter names (they are called by name)",
             )
         )
-    result.checks = checks
+    result.checks = [_with_hint(check) for check in checks]
     return result
+
+
+def _with_hint(check: CheckResult) -> CheckResult:
+    """Every check that lost points says what to do; an error raised by the student's code
+    gets a hint from its kind."""
+    if check.passed or check.hint:
+        return check
+    text = check.message
+    if "raised SystemExit" in text:
+        hint = "graded functions must return a value: do not call sys.exit() or exit()"
+    elif "raised NotImplementedError" in text and "symbolic" not in text:
+        hint = "the stub still raises NotImplementedError: write the function"
+    elif " raised " in text:
+        hint = "your code raised an error: fix the line named above (try the call yourself)"
+    else:
+        hint = "compare what you return with what is expected above"
+    return CheckResult(check.name, check.weight, check.fraction, check.message, hint)
 
 
 def _scaled(check: CheckResult, factor: float) -> CheckResult:
@@ -134,6 +151,8 @@ def _failure(qid: str, config: QuestionConfig, outcome: RawOutcome) -> tuple[str
             f"{outcome.detail or 'went over the memory limit'} (limit {config.memory_mb} MB): "
             f"look for huge arrays or models built inside {qid}"
         )
+    if "could not be read back" in outcome.detail:
+        return r.EXITED, (f"{outcome.detail}: graded code must not patch NumPy or the grader")
     return r.EXITED, (
         f"{outcome.detail or 'the process ended'}: graded code must return, not call "
         "sys.exit/os._exit or crash the interpreter"

@@ -26,7 +26,6 @@ from tp_ae.data import load_mnist
 from tp_ae.plots import save_denoising, save_loss_curves, save_reconstructions
 from tp_ae.training import fit_autoencoder
 
-
 IMAGE_SHAPE = (28, 28, 1)
 
 
@@ -106,6 +105,7 @@ class Settings:
     out_dir: Path = Path("figures/part1")  # figures are saved here
     data: str = "auto"  # auto, keras, offline, or a path to mnist.npz (see tp_ae.data)
     z_dim: int = 10
+    seed: int = 0  # seeds Keras, NumPy and Python before each model is built
 
 
 @dataclass
@@ -128,8 +128,17 @@ def train_autoencoder(
     noise: Callable | None = None,
 ) -> TrainedAutoencoder:
     """Build with your ``build(z_dim)`` and train; ``noise(x, seed=...)`` makes it denoising."""
+    keras.utils.set_random_seed(settings.seed)  # same initial weights on every run
     encoder, decoder, autoencoder = build(z_dim=settings.z_dim)
-    history = fit_autoencoder(autoencoder, x_train, x_test, epochs=settings.epochs, noise=noise)
+    history = fit_autoencoder(
+        autoencoder,
+        x_train,
+        x_test,
+        epochs=settings.epochs,
+        noise=noise,
+        seed=settings.seed,
+        verbose=2,
+    )
     return TrainedAutoencoder(name, encoder, decoder, autoencoder, history)
 
 

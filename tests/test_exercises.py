@@ -64,8 +64,10 @@ FIGURES = {
 
 def load(path: Path) -> ModuleType:
     """Import a generated file as a module (its ``__main__`` block does not run)."""
-    spec = importlib.util.spec_from_file_location(f"generated_{path.parent.name}_{path.stem}", path)
+    name = f"generated_{path.parent.name}_{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 

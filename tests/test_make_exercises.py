@@ -410,3 +410,30 @@ def _solution_lines(reference: str, question_id: str) -> list[str]:
         elif inside and line.strip() and not line.strip().startswith("#"):
             found.append(line.strip())
     return found
+
+
+@pytest.mark.parametrize("folder", ["exercises", "solutions"])
+@pytest.mark.parametrize("stem", QUESTIONS)
+def test_notebook_question_cells_hold_the_same_functions_as_the_script(folder, stem):
+    """Is each question cell of the notebook the same function, stub or solution, as in the
+    .py file of the same folder?"""
+    script = functions((ROOT / folder / f"{stem}.py").read_text(encoding="utf-8"))
+    notebook = nbformat.read(ROOT / folder / f"{stem}.ipynb", as_version=4)
+    cells = [c for c in notebook.cells if "question" in c.metadata.get("tags", [])]
+    for cell in cells:
+        question_id = cell.metadata["tp_ae"]["question_id"]
+        assert ast.dump(functions(cell.source)[question_id]) == ast.dump(script[question_id])
+
+
+def test_generated_solution_scripts_pass_ruff():
+    """Do the generated solution scripts pass `ruff check` and `ruff format --check` (they are
+    excluded from the project's lint run, so this is where they get linted)?"""
+    ruff = shutil.which("ruff")
+    if ruff is None:
+        pytest.skip("ruff is not installed")
+    paths = [str(ROOT / "solutions" / f"{stem}.py") for stem in QUESTIONS]
+    for command in (["check", "--no-cache"], ["format", "--check", "--no-cache"]):
+        result = subprocess.run(
+            [ruff, *command, *paths], capture_output=True, text=True, cwd=ROOT, timeout=60
+        )
+        assert result.returncode == 0, result.stdout + result.stderr

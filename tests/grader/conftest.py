@@ -13,7 +13,7 @@ from .corpus_tools import CORPUS_ENTRIES, REPO, build_entry
 # Short limits for the hostile entries; every legitimate answer stays far below them.
 TEST_CONFIG = {
     "questions": {
-        "sample_images": {"timeout_seconds": 15},
+        "sample_images": {"timeout_seconds": 10},
         "vae_loss": {"memory_mb": 500},
     }
 }

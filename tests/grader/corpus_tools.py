@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 
-from grader.config import QUESTION_IDS
+from grader.config import QUESTION_IDS, QUESTION_PART
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -61,8 +61,11 @@ class CorpusEntry:
 
     @property
     def questions(self) -> tuple[str, ...]:
-        """The questions graded for this entry: the light ones, those it breaks, its runs."""
-        wanted = set(LIGHT) | set(self.breaks) | set(self.runs)
+        """The questions graded for this entry: the light ones of the part it changes (all
+        light ones for a notebook), those it breaks, and its runs."""
+        part = self.replace or self.part
+        light = {q for q in LIGHT if part is None or QUESTION_PART[q] == part.strip()}
+        wanted = light | set(self.breaks) | set(self.runs)
         return tuple(q for q in QUESTION_IDS if q in wanted)
 
 
@@ -72,25 +75,26 @@ def read_corpus() -> list[CorpusEntry]:
         text = path.read_text(encoding="utf-8")
         header = dict(re.findall(r"^# (\w+): (.*)$", text, flags=re.MULTILINE))
 
-        def names(key: str) -> tuple[str, ...]:
-            value = header.get(key, "none").strip()
-            return () if value == "none" else tuple(v.strip() for v in value.split(","))
-
         entries.append(
             CorpusEntry(
                 name=path.stem,
                 text=text,
                 part=header.get("part"),
-                breaks=names("breaks"),
+                breaks=_names(header, "breaks"),
                 status=header.get("status", "graded").strip(),
                 hint=header.get("hint"),
-                runs=names("runs"),
+                runs=_names(header, "runs"),
                 remove=header.get("remove"),
                 replace=header.get("replace"),
                 notebook=header.get("format", "").strip() == "ipynb",
             )
         )
     return entries
+
+
+def _names(header: dict[str, str], key: str) -> tuple[str, ...]:
+    value = header.get(key, "none").strip()
+    return () if value == "none" else tuple(v.strip() for v in value.split(","))
 
 
 def build_entry(entry: CorpusEntry, folder: Path) -> Path:

@@ -49,8 +49,8 @@ def render_script(part: Part, solution: bool) -> str:
     """The whole ``.py`` file as text."""
     comments = "\n".join(f"# {line}" for line in header(part, solution))
     blocks = [f"{comments}\n{_docstring(part)}\n\n{render_imports(part.imports).rstrip()}"]
-    if part.constants:
-        blocks.append("\n".join(c.source for c in part.constants))
+    if part.constants:  # one blank line after the imports, as isort wants before a constant
+        blocks[0] += "\n\n" + "\n".join(c.source for c in part.constants)
     for definition in part.definitions:
         label = _label(part, definition)
         blocks.append(f"{_rule(label)}\n{function_source(part, definition, solution).rstrip()}")

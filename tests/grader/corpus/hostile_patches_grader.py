@@ -1,6 +1,8 @@
 # part: part1_autoencoders
 # breaks: add_noise
-"""Patches the grader from inside add_noise: its checks, its scoring, its result writer."""
+# status: exited
+"""Patches the grader from inside add_noise: its checks and scoring (in the child: no effect on
+the parent, which scores) and its result writer (the bytes are refused: add_noise gets 0)."""
 
 
 def add_noise(x, sigma=20 / 255, seed=None):

@@ -1,6 +1,6 @@
 # part: part1_autoencoders
 # breaks: build_mlp_autoencoder
-# hint: build_mlp_autoencoder
+# hint: do not call sys.exit()
 """Calls sys.exit(0) inside the graded function."""
 import sys
 

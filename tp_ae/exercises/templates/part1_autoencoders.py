@@ -34,6 +34,7 @@ class Settings:
     out_dir: Path = Path("figures/part1")  # figures are saved here
     data: str = "auto"  # auto, keras, offline, or a path to mnist.npz (see tp_ae.data)
     z_dim: int = 10
+    seed: int = 0  # seeds Keras, NumPy and Python before each model is built
 
 
 @dataclass
@@ -56,9 +57,16 @@ def train_autoencoder(
     noise: Callable | None = None,
 ) -> TrainedAutoencoder:
     """Build with your ``build(z_dim)`` and train; ``noise(x, seed=...)`` makes it denoising."""
+    keras.utils.set_random_seed(settings.seed)  # same initial weights on every run
     encoder, decoder, autoencoder = build(z_dim=settings.z_dim)
     history = fit_autoencoder(
-        autoencoder, x_train, x_test, epochs=settings.epochs, noise=noise, verbose=2
+        autoencoder,
+        x_train,
+        x_test,
+        epochs=settings.epochs,
+        noise=noise,
+        seed=settings.seed,
+        verbose=2,
     )
     return TrainedAutoencoder(name, encoder, decoder, autoencoder, history)
 
