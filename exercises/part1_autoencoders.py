@@ -1,7 +1,7 @@
 # Part 1: autoencoders (exercise). Made by `tp-ae make-exercises` from tp_ae/autoencoders.py,
 # exercises/README.md. Instructors: edit those and rerun the command, not this copy. Students: write
 # your code where it says "# FILL IN CODE" (handout: README.md).
-"""Part 1: autoencoders, the code questions of Part 1 of the handout.
+"""Part 1: autoencoders: Part 1 of the handout, exercises/README.md.
 
 Questions: 1.1 `build_mlp_autoencoder`, 1.2 `build_conv_autoencoder`, 1.3 (written), 1.4
 `add_noise`, 1.5 (written).

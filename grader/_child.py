@@ -68,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     job = json.loads((job_dir / "job.json").read_text(encoding="utf-8"))
     _configure_environment(job)
     runtime = _import_runtime()
+    runtime["inputs"] = _load_inputs(job_dir, {task["question"] for task in job["tasks"]})
     for name in ("results", "outcomes", "started", "work"):
         (job_dir / name).mkdir(exist_ok=True)
     baseline_kb = _rss_kb(os.getpid()) or 0
@@ -126,6 +127,17 @@ def _import_runtime() -> dict:
     references = {qid: getattr(modules[qid], qid) for qid in QUESTION_IDS}
     checks = {qid: importlib.import_module(f"grader.checks.{qid}") for qid in QUESTION_IDS}
     return {"references": references, "checks": checks}
+
+
+def _load_inputs(job_dir: Path, questions: set[str]) -> dict[str, dict]:
+    """Every question's test inputs, read once here: a worker needs no file of the job."""
+    import numpy as np
+
+    inputs = {}
+    for qid in questions:
+        with np.load(job_dir / "inputs" / f"{qid}.npz", allow_pickle=False) as archive:
+            inputs[qid] = {name: archive[name] for name in archive.files}
+    return inputs
 
 
 def _start_worker(task: dict, job: dict, job_dir: Path, runtime: dict, baseline_kb: int) -> _Worker:
@@ -315,7 +327,6 @@ def _drop_privileges(workdir: Path) -> None:
 
 def _run_question(qid, submission, job, job_dir, runtime, trip_fd):
     import keras
-    import numpy as np
     import tensorflow as tf
 
     from grader.observations import Observations
@@ -326,8 +337,7 @@ def _run_question(qid, submission, job, job_dir, runtime, trip_fd):
     tf.config.threading.set_intra_op_parallelism_threads(threads)
     tf.config.threading.set_inter_op_parallelism_threads(threads)
     keras.utils.set_random_seed(int(job.get("seed", 0)))
-    with np.load(job_dir / "inputs" / f"{qid}.npz", allow_pickle=False) as archive:
-        inputs = {name: archive[name] for name in archive.files}
+    inputs = runtime["inputs"][qid]
     _drop_privileges(Path.cwd())
     references = runtime["references"]
     try:

@@ -1,6 +1,6 @@
 # Part 2: variational autoencoder (solution). Made by `tp-ae make-exercises` from tp_ae/losses.py,
 # tp_ae/vae.py, exercises/README.md. Instructors: edit those and rerun the command, not this copy.
-"""Part 2: variational autoencoder, the code questions of Part 2 of the handout.
+"""Part 2: variational autoencoder: Part 2 of the handout, exercises/README.md.
 
 Questions: 2.1 (written), 2.2 `kl_divergence`, 2.3 (written), 2.4 `reconstruction_loss`, 2.5
 (written), 2.6 `vae_loss`, 2.7 `build_vae`, 2.8 `sample_images`, 2.9 `build_conv_vae`.

@@ -77,6 +77,7 @@ def save_loss_curves(
     """
     names = [k for k in history if not k.startswith("val_")]
     names += [k[4:] for k in history if k.startswith("val_") and k[4:] not in names]
+    names.sort(key=lambda k: k != "loss")  # the total loss first, the others as given
     if not names:
         raise TpAeError("no losses to plot: the history is empty")
     fig = _figure(4.2 * len(names), 3.6)

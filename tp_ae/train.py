@@ -11,12 +11,12 @@ import argparse
 import json
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 
+from tp_ae.data import load_dataset
 from tp_ae.errors import TpAeError
 
 # name -> what it is, for --help and metrics.json
@@ -77,11 +77,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     _check_args(args)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        loading = pool.submit(_load, args.data)  # reading MNIST overlaps importing TensorFlow
-        import keras
-
-        data = loading.result()
+    data = load_dataset(args.data)
+    import keras
 
     from tp_ae.training import default_config
 
@@ -148,12 +145,6 @@ def _check_args(args: argparse.Namespace) -> None:
         raise TpAeError(f"--learning-rate must be positive, got {args.learning_rate}")
     if args.noise_sigma < 0:
         raise TpAeError(f"--noise-sigma must be zero or positive, got {args.noise_sigma}")
-
-
-def _load(source: str):
-    from tp_ae.data import load_dataset
-
-    return load_dataset(source)
 
 
 def _model_settings(args: argparse.Namespace) -> dict:

@@ -67,7 +67,7 @@ DEFAULT_CONFIGS: dict[str, TrainConfig] = {
     "conv": TrainConfig(epochs=3, batch_size=32, learning_rate=3e-2),
     "denoise": TrainConfig(epochs=3, batch_size=32, learning_rate=3e-2),
     "vae": TrainConfig(epochs=20, batch_size=128, learning_rate=1.5e-2),
-    "conv-vae": TrainConfig(epochs=20, batch_size=64, learning_rate=2e-3),
+    "conv-vae": TrainConfig(epochs=8, batch_size=64, learning_rate=1e-2),
 }
 
 
@@ -119,6 +119,7 @@ def fit_autoencoder(
         steps_per_epoch=steps,
         validation_data=test,
         validation_steps=test_steps,
+        shuffle=False,  # the dataset reshuffles itself every epoch
         verbose=verbose,
         callbacks=[keras.callbacks.TerminateOnNaN()],
     )
@@ -157,6 +158,7 @@ def fit_vae(
         steps_per_epoch=steps,
         validation_data=test,
         validation_steps=test_steps,
+        shuffle=False,  # the dataset reshuffles itself every epoch
         verbose=verbose,
         callbacks=[keras.callbacks.TerminateOnNaN()],
     )

@@ -217,7 +217,7 @@ def _layers(spec, obs: Observations):
         got, want = layer_tokens(facts["layers"]), expected(10)
         parts.append(float(got == want))
         if got != want:
-            messages.append(f"{model}: " + "; ".join(differences(got, want)))
+            messages.append(f"{model}: " + "; ".join(dict.fromkeys(differences(got, want))))
     ok = all(parts)
     return check(
         name,

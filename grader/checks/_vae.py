@@ -349,7 +349,7 @@ def _architecture(spec: VaeSpec, obs: Observations):
         if got is None:
             messages.append(f"{model}: no model to inspect")
         elif got != want[model]:
-            messages.append(f"{model}: " + "; ".join(differences(got, want[model])))
+            messages.append(f"{model}: " + "; ".join(dict.fromkeys(differences(got, want[model]))))
     for z_dim, kwargs in spec.builds:
         hidden = kwargs.get("hidden_dim", 512)
         for model, count in zip(("encoder", "decoder"), vae_params(z_dim, hidden), strict=True):

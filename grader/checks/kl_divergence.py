@@ -48,7 +48,7 @@ def collect(fn, inputs, probe) -> None:
 
     for case in CASES:
         mu, lv = inputs[f"{case}.mu"], inputs[f"{case}.lv"]
-        probe.array(case, lambda mu=mu, lv=lv: fn(mu, lv))
+        probe.array(case, lambda mu=mu, lv=lv: fn(mu.copy(), lv.copy()))
     mu, lv = inputs["random.mu"], inputs["random.lv"]
     probe.array("compiled", lambda: run_compiled(fn, mu, lv))
 

@@ -52,7 +52,7 @@ def collect(fn, inputs, probe) -> None:
 
     for case in CASES:
         x, y = inputs[f"{case}.x"], inputs[f"{case}.y"]
-        probe.array(case, lambda x=x, y=y: fn(x, y))
+        probe.array(case, lambda x=x, y=y: fn(x.copy(), y.copy()))
     x, y = inputs["random.x"], inputs["random.y"]
     probe.array("compiled", lambda: run_compiled(fn, x, y))
 

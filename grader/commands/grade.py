@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import importlib
+import json
 import os
 import sys
 import threading
@@ -46,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=1,
         metavar="N",
-        help="grade N submissions at once (default 1; each uses about 1 GB of memory)",
+        help="N grading processes side by side (default 1; each needs about 1 GB of memory)",
     )
     parser.add_argument(
         "--force", action="store_true", help="regrade submissions that already have results in DIR"
@@ -81,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     todo = {
         name: path
         for name, path in named.items()
-        if args.force or not (out_dir / name / "results.json").exists()
+        if args.force or not already_graded(out_dir / name / "results.json")
     }
     failures = grade_all(todo, config, out_dir, jobs=args.jobs, quiet=args.quiet)
 
@@ -103,6 +104,16 @@ def run(args: argparse.Namespace) -> int:
         )
         return 1
     return 0
+
+
+def already_graded(results_json: Path) -> bool:
+    """A results.json this grader wrote, with no grader failure in it (those are regraded)."""
+    try:
+        data = json.loads(results_json.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    statuses = data.get("extra_data", {}).get("status", {}).values()
+    return "grader_error" not in statuses
 
 
 CHUNK = 25  # submissions per child: TensorFlow is imported once for each chunk

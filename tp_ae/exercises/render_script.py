@@ -69,7 +69,7 @@ def _docstring(part: Part) -> str:
     ]
     stem = part.spec.stem
     lines = [
-        f"{part.spec.title}, the code questions of Part {part.spec.number} of the handout.",
+        f"{part.spec.title}: Part {part.spec.number} of the handout, exercises/README.md.",
         "",
         textwrap.fill(f"Questions: {', '.join(questions)}.", width=RULE_WIDTH - 4),
         "",
