@@ -60,12 +60,17 @@ class CorpusEntry:
     notebook: bool
 
     @property
+    def wrong_answer(self) -> bool:
+        """A plain wrong answer (graded, with a hint), as opposed to a hostile submission."""
+        return self.status == "graded" and bool(self.hint) and bool(self.breaks)
+
+    @property
     def questions(self) -> tuple[str, ...]:
-        """The questions graded for this entry: the light ones of the part it changes (all
-        light ones for a notebook), those it breaks, and its runs."""
+        """The questions graded for this entry: those it breaks and its runs; for a hostile
+        entry also the light ones of the part it changes (all light ones for a notebook)."""
         part = self.replace or self.part
         light = {q for q in LIGHT if part is None or QUESTION_PART[q] == part.strip()}
-        wanted = light | set(self.breaks) | set(self.runs)
+        wanted = set(self.breaks) | set(self.runs) | (set() if self.wrong_answer else light)
         return tuple(q for q in QUESTION_IDS if q in wanted)
 
 
