@@ -170,6 +170,8 @@ def _spawn_and_wait(job_dir, config, tasks, parallel, cancel, record) -> int:
         p for p in (str(grader_root()), env.get("PYTHONPATH", "")) if p
     )
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if sys.platform == "darwin":  # the child forks after importing TensorFlow
+        env.setdefault("OBJC_DISABLE_INITIALIZE_FORK_SAFETY", "YES")
     total = sum(config[q].timeout_seconds for _, q in tasks)
     deadline = time.monotonic() + STARTUP_SECONDS + total / max(1, parallel) + 30
     pending = {_key(t): t for t in tasks}

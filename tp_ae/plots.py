@@ -223,10 +223,8 @@ def _images(images: np.ndarray, n: int | None = None) -> np.ndarray:
 
 
 def _decode(decoder, codes: np.ndarray) -> np.ndarray:
-    codes = np.asarray(codes, dtype=np.float32)
-    if hasattr(decoder, "predict"):
-        return np.asarray(decoder.predict(codes, verbose=0))
-    return np.asarray(decoder(codes))
+    """Images decoded from (N, z_dim) codes by one direct call (``predict`` would trace)."""
+    return np.asarray(decoder(np.asarray(codes, dtype=np.float32)))
 
 
 def _save_image_rows(rows: list[np.ndarray], labels: list[str], path: PathLike, title: str):

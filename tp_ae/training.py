@@ -66,7 +66,7 @@ DEFAULT_CONFIGS: dict[str, TrainConfig] = {
     "mlp": TrainConfig(epochs=4, batch_size=64, learning_rate=5e-2),
     "conv": TrainConfig(epochs=3, batch_size=32, learning_rate=3e-2),
     "denoise": TrainConfig(epochs=3, batch_size=32, learning_rate=3e-2),
-    "vae": TrainConfig(epochs=20, batch_size=128, learning_rate=1.5e-2),
+    "vae": TrainConfig(epochs=22, batch_size=128, learning_rate=1.5e-2),
     "conv-vae": TrainConfig(epochs=8, batch_size=64, learning_rate=1e-2),
 }
 
@@ -169,19 +169,26 @@ def fit_vae(
 
 
 def _adam(cfg: TrainConfig, steps_per_epoch: int):
-    """Adam with a linear warm-up to ``cfg.learning_rate`` then a cosine decay, per step."""
+    """Adam stepping by :func:`_schedule`, with ``cfg.beta_2``."""
+    import keras
+
+    return keras.optimizers.Adam(learning_rate=_schedule(cfg, steps_per_epoch), beta_2=cfg.beta_2)
+
+
+def _schedule(cfg: TrainConfig, steps_per_epoch: int):
+    """Step size per step: linear warm-up from 0 to ``cfg.learning_rate``, then a cosine decay
+    to ``cfg.learning_rate * cfg.final_lr_fraction`` at the last step."""
     import keras
 
     total = cfg.epochs * steps_per_epoch
     warmup = min(int(round(cfg.warmup_epochs * steps_per_epoch)), total - 1)
-    schedule = keras.optimizers.schedules.CosineDecay(
+    return keras.optimizers.schedules.CosineDecay(
         initial_learning_rate=0.0 if warmup else cfg.learning_rate,
         decay_steps=max(total - warmup, 1),
         alpha=cfg.final_lr_fraction,
         warmup_target=cfg.learning_rate if warmup else None,
         warmup_steps=warmup,
     )
-    return keras.optimizers.Adam(learning_rate=schedule, beta_2=cfg.beta_2)
 
 
 def _train_batches(arrays, batch_size: int, seed: int):

@@ -16,6 +16,7 @@ import numpy as np
 from grader.checks._architecture import architecture_hint, differences, layer_tokens
 from grader.checks._common import check, close, error_text, shape_text
 from grader.observations import Observations
+from grader.probe import Probe
 
 Z_DIMS = (2, 10)
 N = 6
@@ -41,7 +42,7 @@ def make_inputs(rng: np.random.Generator) -> dict[str, np.ndarray]:
     return inputs
 
 
-def collect(fn, inputs, probe) -> None:
+def collect(fn: Callable, inputs: dict[str, np.ndarray], probe: Probe) -> None:
     """Child side: build for each z_dim; describe the three models; run them eagerly."""
     from grader.checks._keras import model_facts
 

@@ -10,6 +10,7 @@ and a few steps of ``vae.fit`` lower the negative ELBO that the grader computes 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +20,7 @@ from grader.checks._common import check, error_text, fmt, shape_text
 from grader.checks.kl_divergence import expected_kl
 from grader.checks.reconstruction_loss import expected_loss
 from grader.observations import Observations
+from grader.probe import Probe
 
 IMAGE = (28, 28, 1)
 N = 8  # distinct images for the shape checks
@@ -49,7 +51,7 @@ def make_inputs(rng: np.random.Generator) -> dict[str, np.ndarray]:
     }
 
 
-def collect(spec: VaeSpec, fn, inputs, probe) -> None:
+def collect(spec: VaeSpec, fn: Callable, inputs: dict[str, np.ndarray], probe: Probe) -> None:
     """Child side: builds, shapes, reparameterisation draws, and a short fit."""
     import keras
 

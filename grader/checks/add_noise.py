@@ -8,10 +8,13 @@ other seeds other noise; ``x`` is left unchanged.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from grader.checks._common import check, error_text, fmt, shape_text
 from grader.observations import Observations
+from grader.probe import Probe
 
 QUESTION_ID = "add_noise"
 SIGMA = 20 / 255
@@ -31,7 +34,7 @@ def make_inputs(rng: np.random.Generator) -> dict[str, np.ndarray]:
     }
 
 
-def collect(fn, inputs, probe) -> None:
+def collect(fn: Callable, inputs: dict[str, np.ndarray], probe: Probe) -> None:
     """Child side: noisy copies under several seeds and sigmas; x after the call."""
     grey = inputs["grey"]
     calls = {

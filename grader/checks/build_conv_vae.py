@@ -9,10 +9,13 @@ Checks shared with build_vae (``_vae``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from grader.checks import _vae
 from grader.observations import Observations
+from grader.probe import Probe
 
 QUESTION_ID = "build_conv_vae"
 MAIN_KEYS = ("z2.build", "z10.build")
@@ -23,7 +26,7 @@ def make_inputs(rng: np.random.Generator) -> dict[str, np.ndarray]:
     return _vae.make_inputs(rng)
 
 
-def collect(fn, inputs, probe) -> None:
+def collect(fn: Callable, inputs: dict[str, np.ndarray], probe: Probe) -> None:
     _vae.collect(SPEC, fn, inputs, probe)
 
 

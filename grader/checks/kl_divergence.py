@@ -7,6 +7,8 @@ tensors inside a compiled function, as ``vae.fit`` does.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from grader.checks._common import (
@@ -20,6 +22,7 @@ from grader.checks._common import (
     shape_and_values,
 )
 from grader.observations import Observations
+from grader.probe import Probe
 
 QUESTION_ID = "kl_divergence"
 CASES = ("random", "small", "zeros", "large")
@@ -42,7 +45,7 @@ def make_inputs(rng: np.random.Generator) -> dict[str, np.ndarray]:
     }
 
 
-def collect(fn, inputs, probe) -> None:
+def collect(fn: Callable, inputs: dict[str, np.ndarray], probe: Probe) -> None:
     """Child side: the student's function on every case, eagerly, then compiled."""
     from grader.checks._keras import run_compiled
 

@@ -7,6 +7,8 @@ inside a compiled function.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from grader.checks._common import (
@@ -19,6 +21,7 @@ from grader.checks._common import (
     shape_and_values,
 )
 from grader.observations import Observations
+from grader.probe import Probe
 
 QUESTION_ID = "reconstruction_loss"
 CASES = ("random", "binary", "perfect", "opposite")
@@ -46,7 +49,7 @@ def make_inputs(rng: np.random.Generator) -> dict[str, np.ndarray]:
     }
 
 
-def collect(fn, inputs, probe) -> None:
+def collect(fn: Callable, inputs: dict[str, np.ndarray], probe: Probe) -> None:
     """Child side: the student's function on every case, eagerly, then compiled."""
     from grader.checks._keras import run_compiled
 

@@ -11,10 +11,13 @@ z were decoded, however the decoder was called (``predict``, ``__call__``, in ba
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from grader.checks._common import check, error_text, shape_text
 from grader.observations import Observations
+from grader.probe import Probe
 
 QUESTION_ID = "sample_images"
 Z_DIM = 3
@@ -48,7 +51,7 @@ def make_probe_decoder(z_dim: int):
     return ProbeDecoder(name="probe_decoder")
 
 
-def collect(fn, inputs, probe) -> None:
+def collect(fn: Callable, inputs: dict[str, np.ndarray], probe: Probe) -> None:
     """Child side: several calls on probe decoders; first 16 pixels of each image, type, range."""
     decoder = make_probe_decoder(Z_DIM)
     calls = {

@@ -7,12 +7,15 @@ negative ELBO on random inputs, and on symbolic tensors inside a compiled functi
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from grader.checks._common import Case, Mistake, compiled_check, shape_and_values
 from grader.checks.kl_divergence import expected_kl
 from grader.checks.reconstruction_loss import expected_loss
 from grader.observations import Observations
+from grader.probe import Probe
 
 QUESTION_ID = "vae_loss"
 CASES = ("random",)
@@ -32,7 +35,7 @@ def make_inputs(rng: np.random.Generator) -> dict[str, np.ndarray]:
     }
 
 
-def collect(fn, inputs, probe) -> None:
+def collect(fn: Callable, inputs: dict[str, np.ndarray], probe: Probe) -> None:
     """Child side: the student's vae_loss eagerly, then compiled."""
     from grader.checks._keras import run_compiled
 
