@@ -184,13 +184,13 @@ def _prepare(name: str, path: Path, config: CourseConfig, wanted: set[str]) -> _
     item.warnings = list(submission.warnings)
     for qid in QUESTION_IDS:
         if qid not in wanted:
-            item.by_id[qid] = new_result(
-                qid,
-                config[qid],
-                r.NOT_RUN,
-                "not run: hidden by the course settings (Gradescope visibility "
-                f"'{config[qid].visibility}')",
+            hidden = config[qid].visibility != "visible"
+            reason = (
+                f"hidden by the course settings (Gradescope visibility '{config[qid].visibility}')"
+                if hidden
+                else "its part is not in what was given"
             )
+            item.by_id[qid] = new_result(qid, config[qid], r.NOT_RUN, f"not run: {reason}")
             continue
         early = before_running(qid, config[qid], submission)
         if early is not None:

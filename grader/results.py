@@ -132,6 +132,8 @@ class SubmissionResult:
                     "max_score": 0.0 if q.bonus else q.max_points,
                     "output": q.output_text(),
                     "visibility": q.visibility,
+                    # the question's real points, also for a bonus (whose max_score is 0)
+                    "extra_data": {"points": q.max_points, "bonus": q.bonus},
                 }
             )
         tracebacks = [q.grader_traceback for q in self.questions if q.grader_traceback]

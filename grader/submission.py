@@ -170,12 +170,20 @@ def question_sources(path: Path) -> dict[str, str]:
     for source in submission.files:
         for chunk in source.chunks:
             tree = _parse_or_none(chunk)
+            lines = chunk.text.splitlines(keepends=True)
             for node in tree.body if tree else []:
                 names = _bound_names([node]) if _is_definition(node) else []
                 for qid in QUESTION_IDS:
                     if qid in names:
-                        sources[qid] = ast.get_source_segment(chunk.text, node) or ""
+                        sources[qid] = _node_source(lines, node)
     return sources
+
+
+def _node_source(lines: list[str], node: ast.stmt) -> str:
+    """The source lines of a top-level statement, decorators included (faster than
+    ``ast.get_source_segment``, which re-scans the text for every node)."""
+    first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+    return "".join(lines[first - 1 : node.end_lineno]).rstrip()
 
 
 @contextmanager

@@ -48,7 +48,9 @@ def run(args: argparse.Namespace) -> int:
     print(feedback_markdown(result))
     shown = sum(q.points for q in result.questions if q.question_id in visible)
     shown_max = sum(config[q].points for q in visible if not config[q].bonus)
-    print(f"Checked questions: {format_points(shown)} / {format_points(shown_max)}.")
+    bonus = sum(q.points for q in result.questions if q.question_id in visible and q.bonus)
+    extra = f" (including {format_points(bonus)} bonus)" if bonus else ""
+    print(f"Checked questions: {format_points(shown)} / {format_points(shown_max)}{extra}.")
     if other_part:
         print(
             f"Not checked: {', '.join(sorted({QUESTION_PART[q] for q in other_part}))} "

@@ -201,9 +201,9 @@ def _failed_result(name: str, path: Path, config, message: str):
 
 def write_class_outputs(out_dir: Path, submissions: Mapping[str, Path]) -> None:
     """The class report and the similarity table, when their modules are installed."""
-    calls = (
-        ("grader.report", "write_report", (out_dir,)),
+    calls = (  # similarity first: the report shows its flagged groups
         ("grader.similarity", "write_similarity", (out_dir, dict(submissions))),
+        ("grader.report", "write_report", (out_dir,)),
     )
     for module_name, function, call_args in calls:
         try:

@@ -49,8 +49,16 @@ def test_gradescope_dict_has_the_spec_fields_bonus_as_extra_credit_and_extra_dat
     assert data["score"] == 21.25 and data["execution_time"] == 3.21
     tests = {t["name"]: t for t in data["tests"]}
     assert list(tests) == list(QUESTION_IDS)
-    assert set(tests["kl_divergence"]) == {"name", "score", "max_score", "output", "visibility"}
+    assert set(tests["kl_divergence"]) == {
+        "name",
+        "score",
+        "max_score",
+        "output",
+        "visibility",
+        "extra_data",
+    }
     assert tests["build_conv_vae"]["max_score"] == 0 and tests["build_conv_vae"]["score"] == 1
+    assert tests["build_conv_vae"]["extra_data"] == {"points": 1, "bonus": True}
     assert tests["add_noise"]["visibility"] == "hidden"
     assert "got [1, 2], expected [2, 4]" in tests["kl_divergence"]["output"]
     assert "hint: missing 1/2" in tests["kl_divergence"]["output"]
