@@ -9,6 +9,7 @@ and nothing is left in memory after the file is written. Matplotlib is imported 
 from __future__ import annotations
 
 import os
+import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -48,12 +49,17 @@ def save_reconstructions(
 
 
 def save_denoising(
-    noisy: np.ndarray, denoised: np.ndarray, clean: np.ndarray, path: PathLike, n: int = 10
+    noisy: np.ndarray,
+    denoised: np.ndarray,
+    clean: np.ndarray,
+    path: PathLike,
+    n: int = 10,
+    title: str | None = None,
 ) -> Path:
     """Three rows of ``n`` digits: noisy input, denoised output, clean target."""
     rows = [_images(noisy, n), _images(denoised, n), _images(clean, n)]
     labels = ["noisy input", "denoised", "clean target"]
-    return _save_image_rows(rows, labels, path, "Denoising autoencoder on test digits")
+    return _save_image_rows(rows, labels, path, title or "Denoising autoencoder on test digits")
 
 
 def save_sample_grid(images: np.ndarray, path: PathLike, title: str | None = None) -> Path:
@@ -64,7 +70,7 @@ def save_sample_grid(images: np.ndarray, path: PathLike, title: str | None = Non
     fig = _figure(cols * CELL_INCHES, rows * CELL_INCHES + 0.5)
     ax = fig.add_axes((0.0, 0.0, 1.0, 1.0 - 0.5 / fig.get_figheight()))
     _show(ax, _montage(images, rows, cols))
-    fig.suptitle(title or f"{len(images)} decoded samples, z ~ N(0, I)", fontsize=11)
+    _suptitle(fig, title or f"{len(images)} decoded samples, z ~ N(0, I)")
     return _save(fig, path)
 
 
@@ -80,20 +86,27 @@ def save_loss_curves(
     names.sort(key=lambda k: k != "loss")  # the total loss first, the others as given
     if not names:
         raise TpAeError("no losses to plot: the history is empty")
-    fig = _figure(4.2 * len(names), 3.6)
+    fig = _figure(max(4.2 * len(names), 6.0), 3.6)
     axes = fig.subplots(1, len(names), squeeze=False)[0]
     for ax, name in zip(axes, names, strict=True):
         for key, style, label in ((name, "-", "train"), (f"val_{name}", "--", "test")):
             values = history.get(key)
             if values:
                 ax.plot(np.arange(1, len(values) + 1), values, style, marker=".", label=label)
-        last = history.get(f"val_{name}") or history.get(name)
-        ax.set_title(f"{name.replace('_', ' ')} (last: {last[-1]:.4g})", fontsize=10)
+        which, last = (
+            ("test", history.get(f"val_{name}"))
+            if history.get(f"val_{name}")
+            else (
+                "train",
+                history[name],
+            )
+        )
+        ax.set_title(f"{name.replace('_', ' ')} (last {which} value {last[-1]:.4g})", fontsize=10)
         ax.set_xlabel("epoch")
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.grid(alpha=0.3)
         ax.legend()
-    fig.suptitle(title or "Loss per epoch")
+    _suptitle(fig, title or "Loss per epoch")
     fig.tight_layout()
     return _save(fig, path)
 
@@ -122,7 +135,7 @@ def save_latent_space(
     ax.set_xlabel(axis_names[0])
     ax.set_ylabel(axis_names[1])
     ax.legend(title="digit", markerscale=3, loc="center left", bbox_to_anchor=(1.0, 0.5))
-    ax.set_title(title or f"Latent codes of {len(z)} test digits", fontsize=11)
+    _suptitle(fig, title or f"Latent codes of {len(z)} test digits")
     fig.tight_layout()
     return _save(fig, path)
 
@@ -154,15 +167,15 @@ def save_latent_traversal(
     a, b = np.meshgrid(offsets, offsets[::-1])  # rows from +span (top) to -span
     codes = z_center + a.reshape(-1, 1) * directions[0] + b.reshape(-1, 1) * directions[1]
     images = _images(_decode(decoder, codes))
-    fig = _figure(steps * CELL_INCHES + 1.2, steps * CELL_INCHES + 1.2)
-    ax = fig.add_axes(_inches_box(fig, left=1.0, bottom=0.8, right=0.2, top=0.4))
+    fig = _figure(steps * CELL_INCHES + 1.2, steps * CELL_INCHES + 1.0)
+    ax = fig.add_axes(_inches_box(fig, left=1.0, bottom=0.55, right=0.2, top=0.45))
     _show(ax, _montage(images, steps, steps))
     _label_cells(
         ax, columns=[f"{v:+.1f}" for v in offsets], rows=[f"{v:+.1f}" for v in offsets[::-1]]
     )
     ax.set_xlabel("offset along direction 1")
     ax.set_ylabel("offset along direction 2")
-    fig.suptitle(title or "Decoded codes around a centre code, along two directions", fontsize=11)
+    _suptitle(fig, title or "Decoded codes around a centre code, along two directions")
     return _save(fig, path)
 
 
@@ -192,7 +205,7 @@ def save_class_interpolation(
     _show(ax, _montage(images, 1, steps))
     _label_cells(ax, columns=[f"{v:.2f}" for v in t])
     ax.set_xlabel(f"t: code = (1 - t) mean({digit_a}) + t mean({digit_b})", fontsize=9)
-    fig.suptitle(f"From the mean code of digit {digit_a} to that of digit {digit_b}", fontsize=11)
+    _suptitle(fig, f"From the mean code of digit {digit_a} to that of digit {digit_b}")
     return _save(fig, path)
 
 
@@ -237,7 +250,7 @@ def _save_image_rows(rows: list[np.ndarray], labels: list[str], path: PathLike, 
     ax = fig.add_axes(_inches_box(fig, left=LABEL_INCHES, bottom=0.05, right=0.05, top=0.45))
     _show(ax, _montage(images, len(rows), n))
     _label_cells(ax, rows=labels)
-    fig.suptitle(title, fontsize=11)
+    _suptitle(fig, title)
     return _save(fig, path)
 
 
@@ -265,6 +278,12 @@ def _inches_box(fig, left: float, bottom: float, right: float, top: float):
     """Axes rectangle (figure fractions) leaving the given margins, in inches."""
     width, height = fig.get_figwidth(), fig.get_figheight()
     return (left / width, bottom / height, 1 - (left + right) / width, 1 - (bottom + top) / height)
+
+
+def _suptitle(fig, text: str, fontsize: float = 11) -> None:
+    """The figure's title, wrapped onto several lines when it is wider than the figure."""
+    chars_per_line = max(int(fig.get_figwidth() * 72 / (0.55 * fontsize)), 20)
+    fig.suptitle(textwrap.fill(text, chars_per_line), fontsize=fontsize)
 
 
 def _show(ax, image: np.ndarray) -> None:

@@ -93,36 +93,17 @@ def run(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     verbose = 0 if args.quiet else 1 if sys.stdout.isatty() else 2
 
-    train_start = time.perf_counter()
-    if args.model in VAES:
-        encoder, decoder, history = _train_vae(args, config, data, verbose)
-    else:
-        encoder, decoder, history = _train_autoencoder(args, config, data, verbose)
-    train_seconds = time.perf_counter() - train_start
+    seconds = {"start": start, "training": time.perf_counter()}
+    train = _train_vae if args.model in VAES else _train_autoencoder
+    encoder, decoder, history = train(args, config, data, verbose)
     _check_finite(history)
-
+    seconds["figures"] = time.perf_counter()
     encoder.save(out / "encoder.keras")
     decoder.save(out / "decoder.keras")
-    figures_start = time.perf_counter()
     figures = _figures(args, config, data, encoder, decoder, history, out)
-    figures_seconds = time.perf_counter() - figures_start
+    seconds["end"] = time.perf_counter()
 
-    metrics = {
-        "model": args.model,
-        "description": MODELS[args.model] + (f", {args.arch}" if args.model == "denoise" else ""),
-        "data": {"source": data.source, "n_train": len(data.x_train), "n_test": len(data.x_test)},
-        "settings": {**asdict(config), "seed": args.seed, **_model_settings(args)},
-        "loss": VAE_LOSS_DOC if args.model in VAES else AE_LOSS_DOC,
-        "final": {"train_loss": history["loss"][-1], "test_loss": history["val_loss"][-1]},
-        "history": history,
-        "wall_seconds": {
-            "training": round(train_seconds, 3),
-            "figures": round(figures_seconds, 3),
-            "total": round(time.perf_counter() - start, 3),
-        },
-        "files": ["encoder.keras", "decoder.keras", *(p.name for p in figures)],
-        "versions": {"keras": keras.__version__, "backend": keras.backend.backend()},
-    }
+    metrics = _metrics(args, config, data, history, seconds, figures)
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     unit = "nats/image (negative ELBO)" if args.model in VAES else "nats/pixel (BCE)"
     print(
@@ -131,6 +112,28 @@ def run(args: argparse.Namespace) -> int:
         f"decoder.keras, metrics.json, {len(figures)} figures)"
     )
     return 0
+
+
+def _metrics(args, config, data, history, seconds: dict[str, float], figures: list[Path]) -> dict:
+    """The content of metrics.json: what ran, on what, how it went, how long it took."""
+    import keras
+
+    return {
+        "model": args.model,
+        "description": MODELS[args.model] + (f", {args.arch}" if args.model == "denoise" else ""),
+        "data": {"source": data.source, "n_train": len(data.x_train), "n_test": len(data.x_test)},
+        "settings": {**asdict(config), "seed": args.seed, **_model_settings(args)},
+        "loss": VAE_LOSS_DOC if args.model in VAES else AE_LOSS_DOC,
+        "final": {"train_loss": history["loss"][-1], "test_loss": history["val_loss"][-1]},
+        "history": history,
+        "wall_seconds": {  # total: from reading the flags to the last figure
+            "training": round(seconds["figures"] - seconds["training"], 3),
+            "saving_and_figures": round(seconds["end"] - seconds["figures"], 3),
+            "total": round(seconds["end"] - seconds["start"], 3),
+        },
+        "files": ["encoder.keras", "decoder.keras", *(p.name for p in figures)],
+        "versions": {"keras": keras.__version__, "backend": keras.backend.backend()},
+    }
 
 
 # --- steps --------------------------------------------------------------------------------
@@ -205,23 +208,23 @@ def _figures(args, config, data, encoder, decoder, history, out: Path) -> list[P
 
     x = data.x_test[:N_SHOWN]
     name = MODELS[args.model].split(" (")[0]
+    if args.model == "denoise":
+        name = f"denoising {'MLP' if args.arch == 'mlp' else 'convolutional'} autoencoder"
     unit = "nats per image" if args.model in VAES else "nats per pixel"
     paths = [plots.save_loss_curves(history, out / "loss_curves.png", f"{name}: loss ({unit})")]
-    if args.model == "denoise":
-        from tp_ae.autoencoders import add_noise
-
-        noisy = add_noise(x, sigma=args.noise_sigma, seed=args.seed + 1)
-        denoised = _call(decoder, _call(encoder, noisy))
-        paths.append(
-            plots.save_reconstructions(
-                x, _call(decoder, _call(encoder, x)), out / "reconstructions.png", name
-            )
-        )
-        paths.append(plots.save_denoising(noisy, denoised, x, out / "denoising.png"))
-        return paths
     if args.model not in VAES:
         y = _call(decoder, _call(encoder, x))
-        paths.append(plots.save_reconstructions(x, y, out / "reconstructions.png", name))
+        title = f"{name}: test digits and their reconstructions"
+        paths.append(plots.save_reconstructions(x, y, out / "reconstructions.png", title))
+        if args.model == "denoise":
+            from tp_ae.autoencoders import add_noise
+
+            noisy = add_noise(x, sigma=args.noise_sigma, seed=args.seed + 1)
+            denoised = _call(decoder, _call(encoder, noisy))
+            title = f"{name} on test digits with noise (sigma = {args.noise_sigma:.3g})"
+            paths.append(
+                plots.save_denoising(noisy, denoised, x, out / "denoising.png", title=title)
+            )
         return paths
 
     from tp_ae.vae import sample_images

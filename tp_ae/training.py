@@ -2,15 +2,18 @@
 
 ``fit_autoencoder`` trains an autoencoder on x -> x (or noisy x -> x) with binary
 cross-entropy; ``fit_vae`` trains a ``tp_ae.layers.VAE`` on the negative ELBO. Both return the
-per-epoch history as a plain dict of lists. What makes them faster than a plain
-``model.fit(x, x, batch_size=128, epochs=30)`` (measured in ``tp-ae bench``):
+per-epoch history as a plain dict of lists. Against a plain ``model.fit(x, x, batch_size=128,
+epochs=30)`` with Adam's defaults (``tp-ae bench`` measures both), the recipe differs in:
 
-- the whole training set sits in memory once (a cached ``tf.data`` pipeline repeated forever,
-  ``steps_per_epoch`` fixed), so no epoch rebuilds a data iterator, and the test set is scored
-  in large batches;
-- every batch has the same size, so each step function is traced once;
-- a short linear warm-up then a cosine decay of the step size lets Adam start with a larger
-  step and still settle, so far fewer epochs reach a lower test loss.
+- the input pipeline: the training set sits in memory once, in a cached ``tf.data`` pipeline
+  that reshuffles itself and repeats forever (``steps_per_epoch`` fixed), so no epoch rebuilds
+  a data iterator, and every batch has the same size (one traced step function); the test set
+  is scored in batches of 1,000. For the small autoencoders this halves the time per epoch;
+- the step size: a linear warm-up over half an epoch to a peak 10 to 50 times Adam's default,
+  then a cosine decay to 0, with ``beta_2 = 0.95`` so that Adam's scale follows fast changes;
+  this reaches a lower test loss in 3 to 22 epochs than the plain recipe does in 30;
+- the start: a fresh model's sigmoid output bias is set to the log-odds of the mean training
+  pixel, so training starts from the mean image rather than uniform grey.
 
 XLA (``jit_compile``) and ``steps_per_execution`` > 1 are left off: on a 2-core CPU the first
 costs seconds of compilation that a short run never earns back, the second made epochs slower.
@@ -60,8 +63,8 @@ class TrainConfig:
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
-# Tuned on the offline 4,000-image training split for the lowest real-MNIST test loss per
-# second of a 2-core CPU (see benchmarks/README or `tp-ae bench`). Keys: `tp-ae train` models.
+# Tuned on the offline 4,000-image training split for a low real-MNIST (t10k) test loss in few
+# seconds of a 2-core CPU; `tp-ae bench` compares them with plain fit. Keys: `tp-ae train` models.
 DEFAULT_CONFIGS: dict[str, TrainConfig] = {
     "mlp": TrainConfig(epochs=4, batch_size=64, learning_rate=5e-2),
     "conv": TrainConfig(epochs=3, batch_size=32, learning_rate=3e-2),
