@@ -102,31 +102,21 @@ def fit_autoencoder(
     given, makes the inputs of a denoising autoencoder (the target stays clean x); the noisy
     copies are drawn once, with ``seed`` and ``seed + 1``. ``config`` defaults to the tuned
     one for a convolutional or an MLP model (``noise``: the ``denoise`` one); ``epochs`` and
-    ``batch_size`` override it. Returns the per-epoch ``loss`` and ``val_loss`` (test loss).
+    ``batch_size`` override it. A freshly built model's output starts at the mean training
+    image (see :func:`_init_output_bias`). Returns the per-epoch ``loss`` and ``val_loss``
+    (test loss).
     """
-    import keras
-
     name = "denoise" if noise is not None else "conv" if _has_conv(autoencoder) else "mlp"
     cfg = (config or default_config(name)).replace(epochs=epochs, batch_size=batch_size)
+    x_train, x_test = np.asarray(x_train, np.float32), np.asarray(x_test, np.float32)
     inputs_train, inputs_test = x_train, x_test
     if noise is not None:
         inputs_train = np.asarray(noise(x_train, seed=seed), dtype=np.float32)
         inputs_test = np.asarray(noise(x_test, seed=seed + 1), dtype=np.float32)
     _init_output_bias(autoencoder, x_train)
     train, steps = _train_batches((inputs_train, x_train), cfg.batch_size, seed)
-    test, test_steps = _test_batches((inputs_test, x_test))
     autoencoder.compile(optimizer=_adam(cfg, steps), loss=AUTOENCODER_LOSS)
-    history = autoencoder.fit(
-        train,
-        epochs=cfg.epochs,
-        steps_per_epoch=steps,
-        validation_data=test,
-        validation_steps=test_steps,
-        shuffle=False,  # the dataset reshuffles itself every epoch
-        verbose=verbose,
-        callbacks=[keras.callbacks.TerminateOnNaN()],
-    )
-    return _as_lists(history.history)
+    return _fit(autoencoder, cfg, train, steps, _test_batches((inputs_test, x_test)), verbose)
 
 
 def fit_vae(
@@ -144,31 +134,39 @@ def fit_vae(
 
     ``x_train``, ``x_test``: (N, 28, 28, 1) float32 in [0, 1], also the Bernoulli targets.
     ``config`` defaults to the tuned ``vae`` one (``conv-vae`` for a convolutional encoder);
-    ``epochs`` and ``batch_size`` override it. Returns per-epoch ``loss``,
-    ``reconstruction_loss``, ``kl_loss`` and their ``val_`` (test) counterparts.
+    ``epochs`` and ``batch_size`` override it; a fresh decoder starts at the mean training
+    image. Returns per-epoch ``loss``, ``reconstruction_loss``, ``kl_loss`` and their ``val_``
+    (test) counterparts.
     """
-    import keras
-
     name = "conv-vae" if _has_conv(vae) else "vae"
     cfg = (config or default_config(name)).replace(epochs=epochs, batch_size=batch_size)
+    x_train, x_test = np.asarray(x_train, np.float32), np.asarray(x_test, np.float32)
     _init_output_bias(vae, x_train)
     train, steps = _train_batches(x_train, cfg.batch_size, seed)
-    test, test_steps = _test_batches(x_test)
     vae.compile(optimizer=_adam(cfg, steps))
-    history = vae.fit(
+    return _fit(vae, cfg, train, steps, _test_batches(x_test), verbose)
+
+
+# --- pieces -------------------------------------------------------------------------------
+
+
+def _fit(model, cfg: TrainConfig, train, steps: int, test, verbose: int) -> dict[str, list[float]]:
+    """``model.fit`` on the endless datasets, ``steps`` batches an epoch, the test set scored
+    once per epoch; stops at the first NaN loss. Returns the history as lists of floats."""
+    import keras
+
+    test_batches, test_steps = test
+    history = model.fit(
         train,
         epochs=cfg.epochs,
         steps_per_epoch=steps,
-        validation_data=test,
+        validation_data=test_batches,
         validation_steps=test_steps,
         shuffle=False,  # the dataset reshuffles itself every epoch
         verbose=verbose,
         callbacks=[keras.callbacks.TerminateOnNaN()],
     )
-    return _as_lists(history.history)
-
-
-# --- pieces -------------------------------------------------------------------------------
+    return {key: [float(v) for v in values] for key, values in history.history.items()}
 
 
 def _adam(cfg: TrainConfig, steps_per_epoch: int):
@@ -198,7 +196,7 @@ def _train_batches(arrays, batch_size: int, seed: int):
     """In-memory, reshuffled each epoch, endless, fixed-size batches: (dataset, steps/epoch)."""
     import tensorflow as tf
 
-    n = _length(arrays)
+    n = _length(arrays, "training")
     if batch_size < 1:
         raise TpAeError(f"batch size must be at least 1, got {batch_size}")
     batch_size = min(batch_size, n)
@@ -217,7 +215,7 @@ def _test_batches(arrays):
     """The test set in batches of ``EVAL_BATCH_SIZE``, endless: (dataset, steps per pass)."""
     import tensorflow as tf
 
-    n = _length(arrays)
+    n = _length(arrays, "test")
     batch_size = min(EVAL_BATCH_SIZE, n)
     dataset = tf.data.Dataset.from_tensor_slices(arrays).batch(batch_size).cache().repeat()
     return dataset, -(-n // batch_size)
@@ -271,10 +269,10 @@ def _flat_layers(model) -> list:
     return flat
 
 
-def _length(arrays) -> int:
+def _length(arrays, split: str) -> int:
     first = arrays[0] if isinstance(arrays, tuple) else arrays
     if len(first) == 0:
-        raise TpAeError("no images to train on; check the data source")
+        raise TpAeError(f"no {split} images; check the data source")
     return len(first)
 
 
@@ -286,7 +284,3 @@ def _has_conv(model) -> bool:
         isinstance(layer, keras.layers.Conv2D | keras.layers.Conv2DTranspose)
         for layer in _flat_layers(model)
     )
-
-
-def _as_lists(history: dict) -> dict[str, list[float]]:
-    return {key: [float(v) for v in values] for key, values in history.items()}
