@@ -481,9 +481,9 @@ def _text(data: bytes | str | None) -> str:
 
 
 def _write_json(target: Path, data: Mapping) -> None:
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, allow_nan=False, default=str), encoding="utf-8")
-    os.replace(tmp, target)
+    from grader.writers import atomic_write_text
+
+    atomic_write_text(target, json.dumps(data, indent=2, allow_nan=False, default=str))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

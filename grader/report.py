@@ -17,13 +17,13 @@ import csv
 import html
 import json
 import math
-import os
 import re
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from grader.writers import atomic_write_text
 
 FIGURES_DIR = "report_figures"
 TOP_HINTS = 15  # hints shown in the figure (the table lists up to TOP_HINTS_TABLE)
@@ -416,19 +416,8 @@ def write_report(out_dir: Path) -> Path:
     figures = _figures(results, out_dir / FIGURES_DIR)
     page = _html(results, figures, out_dir)
     target = out_dir / "report.html"
-    _write_atomically(target, page)
+    atomic_write_text(target, page)
     return target
-
-
-def _write_atomically(target: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``target``, then rename it over ``target``."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=target.suffix)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-        f.write(text)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; the report is an ordinary file
-    os.replace(tmp, target)
 
 
 _CSS = """

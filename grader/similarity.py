@@ -18,13 +18,13 @@ from __future__ import annotations
 import ast
 import csv
 import io
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from grader.writers import atomic_write_text
 
 REFERENCE = "<reference>"  # the submission_b of a row comparing a submission with tp_ae's answer
 REFERENCE_MODULES = ("autoencoders.py", "losses.py", "vae.py")  # in tp_ae/, read as text
@@ -324,19 +324,8 @@ def write_similarity(
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(COLUMNS)
     writer.writerows(rows)
-    _write_atomically(target, text.getvalue())
+    atomic_write_text(target, text.getvalue())
     return target
-
-
-def _write_atomically(target: Path, text: str) -> None:
-    """Write ``text`` beside ``target`` then rename it over: readers never see half a file."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=target.suffix)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-        f.write(text)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; this is an ordinary file
-    os.replace(tmp, target)
 
 
 def _question_sources(path: Path) -> dict[str, str]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from grader.checks._architecture import architecture_hint, differences, layer_tokens
-from grader.checks._common import check, close, error_text, shape_text
+from grader.checks._common import check, close, decoder_check, error_text, shape_text
 from grader.observations import Observations
 from grader.probe import Probe
 
@@ -149,37 +149,13 @@ def _encoder(spec, obs: Observations):
 
 
 def _decoder(spec, obs: Observations):
-    name = "decoder: (N, z_dim) -> (N, 28, 28, 1), values in [0, 1]"
-    parts, messages, hints = [], [], []
-    for z_dim in Z_DIMS:
-        got = obs.array(f"z{z_dim}.decoded")
-        if got is None:
-            parts.append(0.0)
-            messages.append(
-                error_text(obs, f"z{z_dim}.decoded", "decoder(z)") or _build_error(spec, obs, z_dim)
-            )
-            continue
-        shape_ok = got.shape == (N, *IMAGE)
-        low, high = float(np.min(got)), float(np.max(got))
-        range_ok = low >= 0.0 and high <= 1.0
-        parts.append((shape_ok + range_ok) / 2)
-        if not shape_ok:
-            messages.append(
-                f"z_dim={z_dim}: got shape {shape_text(got.shape)}, "
-                f"expected {shape_text((N, *IMAGE))}"
-            )
-            hints.append("end the decoder with Reshape((28, 28, 1))")
-        if not range_ok:
-            messages.append(
-                f"z_dim={z_dim}: got values in [{low:.3g}, {high:.3g}], expected [0, 1]"
-            )
-            hints.append("end the decoder with a sigmoid so that pixels are in [0, 1]")
-    return check(
-        name,
+    return decoder_check(
+        obs,
+        N,
+        Z_DIMS,
         0.2,
-        float(np.mean(parts)),
-        "; ".join(m for m in messages if m),
-        "; ".join(dict.fromkeys(hints)),
+        lambda z_dim: _build_error(spec, obs, z_dim),
+        "end the decoder with a sigmoid so that pixels are in [0, 1]",
     )
 
 

@@ -6,6 +6,7 @@ hint naming it (:class:`Mistake`).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -240,3 +241,50 @@ def compiled_check(obs: Observations, name: str, weight: float, call: str, hint:
     if eager is not None and not close(compiled, eager, rtol=1e-3, atol=1e-3):
         return check(name, weight, False, f"got {fmt(compiled)}, eagerly {fmt(eager)}", hint)
     return check(name, weight, True)
+
+
+def decoder_check(
+    obs: Observations,
+    n: int,
+    z_dims: Iterable[int],
+    weight: float,
+    build_error: Callable[[int], str],
+    sigmoid_hint: str,
+) -> CheckResult:
+    """The decoder maps (N, z_dim) to (N, 28, 28, 1) in [0, 1], for every z_dim built.
+
+    Reads ``z{z_dim}.decoded`` (``n`` decoded codes); half of each z_dim's part is the shape,
+    half the range.
+    """
+    name = "decoder: (N, z_dim) -> (N, 28, 28, 1), values in [0, 1]"
+    expected = (n, 28, 28, 1)
+    parts, messages, hints = [], [], []
+    for z_dim in z_dims:
+        got = obs.array(f"z{z_dim}.decoded")
+        if got is None:
+            parts.append(0.0)
+            messages.append(
+                error_text(obs, f"z{z_dim}.decoded", "decoder(z)") or build_error(z_dim)
+            )
+            continue
+        shape_ok = got.shape == expected
+        low, high = float(np.min(got)), float(np.max(got))
+        range_ok = low >= 0.0 and high <= 1.0
+        parts.append((shape_ok + range_ok) / 2)
+        if not shape_ok:
+            messages.append(
+                f"z_dim={z_dim}: got shape {shape_text(got.shape)}, expected {shape_text(expected)}"
+            )
+            hints.append("end the decoder with Reshape((28, 28, 1))")
+        if not range_ok:
+            messages.append(
+                f"z_dim={z_dim}: got values in [{low:.3g}, {high:.3g}], expected [0, 1]"
+            )
+            hints.append(sigmoid_hint)
+    return check(
+        name,
+        weight,
+        float(np.mean(parts)),
+        "; ".join(m for m in messages if m),
+        "; ".join(dict.fromkeys(hints)),
+    )

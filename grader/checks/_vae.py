@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from grader.checks._architecture import architecture_hint, differences, layer_tokens
-from grader.checks._common import check, error_text, fmt, shape_text
+from grader.checks._common import check, decoder_check, error_text, fmt, shape_text
 from grader.checks.kl_divergence import expected_kl
 from grader.checks.reconstruction_loss import expected_loss
 from grader.observations import Observations
@@ -236,37 +236,13 @@ def _encoder(spec: VaeSpec, obs: Observations):
 
 
 def _decoder(spec: VaeSpec, obs: Observations):
-    name = "decoder: (N, z_dim) -> (N, 28, 28, 1), values in [0, 1]"
-    parts, messages, hints = [], [], []
-    for z_dim, _ in spec.builds:
-        got = obs.array(f"z{z_dim}.decoded")
-        if got is None:
-            parts.append(0.0)
-            messages.append(
-                error_text(obs, f"z{z_dim}.decoded", "decoder(z)") or _build_error(spec, obs, z_dim)
-            )
-            continue
-        shape_ok = got.shape == (N, *IMAGE)
-        low, high = float(np.min(got)), float(np.max(got))
-        range_ok = low >= 0.0 and high <= 1.0
-        parts.append((shape_ok + range_ok) / 2)
-        if not shape_ok:
-            messages.append(
-                f"z_dim={z_dim}: got shape {shape_text(got.shape)}, expected "
-                f"{shape_text((N, *IMAGE))}"
-            )
-            hints.append("end the decoder with Reshape((28, 28, 1))")
-        if not range_ok:
-            messages.append(
-                f"z_dim={z_dim}: got values in [{low:.3g}, {high:.3g}], expected [0, 1]"
-            )
-            hints.append("the Bernoulli decoder's output goes through a sigmoid")
-    return check(
-        name,
+    return decoder_check(
+        obs,
+        N,
+        [z_dim for z_dim, _ in spec.builds],
         0.15,
-        float(np.mean(parts)),
-        "; ".join(m for m in messages if m),
-        "; ".join(dict.fromkeys(hints)),
+        lambda z_dim: _build_error(spec, obs, z_dim),
+        "the Bernoulli decoder's output goes through a sigmoid",
     )
 
 
