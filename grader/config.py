@@ -32,50 +32,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tp_ae.errors import TpAeError
+from tp_ae.questions import CODE_QUESTIONS, QUESTION_IDS, VISIBILITIES, question
 
-# TP specification order: gradebook columns, results.json tests and feedback.md follow it.
-QUESTION_IDS: tuple[str, ...] = (
-    "build_mlp_autoencoder",
-    "build_conv_autoencoder",
-    "add_noise",
-    "kl_divergence",
-    "reconstruction_loss",
-    "vae_loss",
-    "build_vae",
-    "sample_images",
-    "build_conv_vae",
-)
+QUESTION_PART: dict[str, str] = {q.id: q.part for q in CODE_QUESTIONS}  # id -> file stem
+DEFAULT_POINTS: dict[str, float] = {q.id: float(q.points) for q in CODE_QUESTIONS}
 
-# Which exercise file holds each question (the stubs' layout).
-QUESTION_PART: dict[str, str] = {
-    "build_mlp_autoencoder": "part1_autoencoders",
-    "build_conv_autoencoder": "part1_autoencoders",
-    "add_noise": "part1_autoencoders",
-    "kl_divergence": "part2_vae",
-    "reconstruction_loss": "part2_vae",
-    "vae_loss": "part2_vae",
-    "build_vae": "part2_vae",
-    "sample_images": "part2_vae",
-    "build_conv_vae": "part2_vae",
-}
-
-VISIBILITIES: tuple[str, ...] = ("visible", "after_due_date", "after_published", "hidden")
-
-DEFAULT_POINTS: dict[str, float] = {
-    "build_mlp_autoencoder": 3,
-    "build_conv_autoencoder": 3,
-    "add_noise": 2,
-    "kl_divergence": 3,
-    "reconstruction_loss": 3,
-    "vae_loss": 2,
-    "build_vae": 3,
-    "sample_images": 2,
-    "build_conv_vae": 1,
-}
-DEFAULT_BONUS: frozenset[str] = frozenset({"build_conv_vae"})
 DEFAULT_TIMEOUT_SECONDS = 60.0
 DEFAULT_MEMORY_MB = 2048
-DEFAULT_VISIBILITY = "visible"
 
 _DEFAULTS_KEYS = ("timeout_seconds", "memory_mb", "visibility")
 _QUESTION_KEYS = ("points", "bonus", *_DEFAULTS_KEYS)
@@ -118,11 +81,11 @@ def default_config() -> CourseConfig:
     return CourseConfig(
         {
             qid: QuestionConfig(
-                points=float(DEFAULT_POINTS[qid]),
-                bonus=qid in DEFAULT_BONUS,
+                points=DEFAULT_POINTS[qid],
+                bonus=question(qid).bonus,
                 timeout_seconds=DEFAULT_TIMEOUT_SECONDS,
                 memory_mb=DEFAULT_MEMORY_MB,
-                visibility=DEFAULT_VISIBILITY,
+                visibility=question(qid).visibility,
             )
             for qid in QUESTION_IDS
         }

@@ -30,9 +30,9 @@ from grader.results import QuestionResult, SubmissionResult
 from grader.sandbox import RawOutcome, Task, run_child
 from grader.scoring import before_running, new_result, score_question
 from grader.submission import Submission, SubmissionError, read_submission
+from tp_ae.questions import question
 
 DEFAULT_SEED = 0
-HEAVY_QUESTIONS = ("build_vae", "build_conv_vae")  # started first: the rest fills in around them
 
 
 def default_parallelism(jobs: int = 1) -> tuple[int, int]:
@@ -165,7 +165,8 @@ def _wanted(questions, name: str) -> set[str]:
 
 
 def _task_order(qid: str) -> tuple[int, int]:
-    return (0 if qid in HEAVY_QUESTIONS else 1, QUESTION_IDS.index(qid))
+    """Heavy questions (they train a model) first: the light ones fill in around them."""
+    return (0 if question(qid).heavy else 1, QUESTION_IDS.index(qid))
 
 
 def _prepare(name: str, path: Path, config: CourseConfig, wanted: set[str]) -> _Pending:

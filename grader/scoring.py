@@ -18,19 +18,9 @@ from grader.config import QUESTION_PART, QuestionConfig
 from grader.results import CheckResult, QuestionResult
 from grader.sandbox import RawOutcome
 from grader.submission import Submission
+from tp_ae.questions import question
 
 SIGNATURE_WEIGHT = 0.1
-REFERENCE_MODULES = {
-    "build_mlp_autoencoder": "tp_ae.autoencoders",
-    "build_conv_autoencoder": "tp_ae.autoencoders",
-    "add_noise": "tp_ae.autoencoders",
-    "kl_divergence": "tp_ae.losses",
-    "reconstruction_loss": "tp_ae.losses",
-    "vae_loss": "tp_ae.losses",
-    "build_vae": "tp_ae.vae",
-    "sample_images": "tp_ae.vae",
-    "build_conv_vae": "tp_ae.vae",
-}
 
 
 def new_result(qid: str, config: QuestionConfig, status: str, message: str = "") -> QuestionResult:
@@ -74,7 +64,7 @@ def score_question(
         result.status = r.INTEGRITY
         how = "reads the source of" if all(":source" in t for t in outcome.tripped) else "calls"
         result.message = (
-            f"Your {qid} {how} the reference implementation {REFERENCE_MODULES[qid]}.{qid} "
+            f"Your {qid} {how} the reference implementation {question(qid).reference}.{qid} "
             "that ships with the course package. Answers must be your own code: "
             "0 points for this question."
         )
