@@ -12,6 +12,7 @@ import io
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -160,17 +161,43 @@ def collect_rows(out_dir: Path) -> list[GradebookRow]:
     return rows
 
 
-def write_gradebook(out_dir: Path, rows: list[GradebookRow] | None = None) -> Path:
-    """DIR/gradebook.csv from the rows given, or from every results.json in DIR."""
-    rows = collect_rows(out_dir) if rows is None else rows
+def gradebook_text(results: Iterable[SubmissionResult], *, statuses: bool = False) -> str:
+    """The gradebook as CSV text, one row per result in the order given; ``statuses`` adds one
+    ``<question id>:status`` column per question (for the golden test)."""
+    rows = [row_of(result) for result in results]
+    return _csv_text(rows, [list(result_statuses(res)) for res in results] if statuses else None)
+
+
+def row_of(result: SubmissionResult) -> GradebookRow:
+    """The gradebook row of an in-memory result."""
+    points = {q.question_id: q.points for q in result.questions}
+    return GradebookRow(result.name, result.score, result.max_score, points)
+
+
+def result_statuses(result: SubmissionResult) -> tuple[str, ...]:
+    by_id = {q.question_id: q.status for q in result.questions}
+    return tuple(by_id.get(qid, "") for qid in QUESTION_IDS)
+
+
+def _csv_text(rows: list[GradebookRow], statuses: list[list[str]] | None = None) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(GRADEBOOK_COLUMNS)
-    for row in rows:
+    header = list(GRADEBOOK_COLUMNS)
+    if statuses is not None:
+        header += [f"{qid}:status" for qid in QUESTION_IDS]
+    writer.writerow(header)
+    for i, row in enumerate(rows):
         writer.writerow(
             [row.submission, format_points(row.score), format_points(row.max_score)]
             + [format_points(row.points.get(qid, 0.0)) for qid in QUESTION_IDS]
+            + (statuses[i] if statuses is not None else [])
         )
+    return buffer.getvalue()
+
+
+def write_gradebook(out_dir: Path, rows: list[GradebookRow] | None = None) -> Path:
+    """DIR/gradebook.csv from the rows given, or from every results.json in DIR."""
+    rows = collect_rows(out_dir) if rows is None else rows
     path = Path(out_dir) / GRADEBOOK_CSV
-    atomic_write_text(path, buffer.getvalue())
+    atomic_write_text(path, _csv_text(rows))
     return path
