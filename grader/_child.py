@@ -107,23 +107,11 @@ def _import_runtime() -> dict:
     import keras  # noqa: F401 - imported for the workers
     import numpy  # noqa: F401
 
-    import tp_ae.autoencoders
     import tp_ae.layers  # noqa: F401
-    import tp_ae.losses
-    import tp_ae.vae
     from grader.config import QUESTION_IDS
+    from tp_ae.questions import question
 
-    modules = {
-        "build_mlp_autoencoder": tp_ae.autoencoders,
-        "build_conv_autoencoder": tp_ae.autoencoders,
-        "add_noise": tp_ae.autoencoders,
-        "kl_divergence": tp_ae.losses,
-        "reconstruction_loss": tp_ae.losses,
-        "vae_loss": tp_ae.losses,
-        "build_vae": tp_ae.vae,
-        "sample_images": tp_ae.vae,
-        "build_conv_vae": tp_ae.vae,
-    }
+    modules = {qid: importlib.import_module(question(qid).reference) for qid in QUESTION_IDS}
     references = {qid: getattr(modules[qid], qid) for qid in QUESTION_IDS}
     checks = {qid: importlib.import_module(f"grader.checks.{qid}") for qid in QUESTION_IDS}
     return {"references": references, "checks": checks}

@@ -13,22 +13,24 @@ import os
 import sys
 from collections.abc import Sequence
 
-# name -> (module, one-line help). Order is the order of ``tp-ae --help``.
-COMMANDS: dict[str, tuple[str, str]] = {
-    "data": ("tp_ae.data_command", "load MNIST and print where it came from, sizes, label counts"),
-    "train": ("tp_ae.train", "train a model of the TP and write models, metrics and figures"),
-    "bench": ("tp_ae.bench", "time-to-quality benchmark: reference training vs plain model.fit"),
-    "make-exercises": (
-        "tp_ae.exercises",
-        "generate exercises/ and solutions/ from the reference (--check: fail if stale)",
-    ),
-    "check": ("grader.commands.check", "self-check a submission and print its feedback"),
-    "grade": ("grader.commands.grade", "grade submissions: gradebook.csv, results.json, feedback"),
-    "gradescope-bundle": (
-        "grader.commands.gradescope_bundle",
-        "write the autograder.zip that Gradescope expects",
-    ),
-}
+ENTRY_POINT_GROUP = "tp_ae.commands"  # each entry: a dict name -> (module, one-line help)
+
+
+def commands() -> dict[str, tuple[str, str]]:
+    """Every subcommand: this package's own, then those other installed packages register
+    under the ``tp_ae.commands`` entry-point group (the grader's, in the course repository)."""
+    from importlib.metadata import entry_points
+
+    from tp_ae.commands import COMMANDS
+
+    found = dict(COMMANDS)
+    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        try:
+            table = entry.load()
+        except ImportError:  # a package registered but not importable: its commands are absent
+            continue
+        found.update(table)
+    return found
 
 
 def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
@@ -40,8 +42,9 @@ def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show full tracebacks on errors")
     parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    chosen = next((a for a in argv if a in COMMANDS), None)
-    for name, (module_name, help_text) in COMMANDS.items():
+    table = commands()
+    chosen = next((a for a in argv if a in table), None)
+    for name, (module_name, help_text) in table.items():
         cmd = sub.add_parser(name, help=help_text, description=help_text)
         if name == chosen:
             module = _import_command(module_name)
