@@ -41,9 +41,9 @@ IMAGE_SHAPE = (28, 28, 1)
 
 # --- Question 2.2: kl_divergence ------------------------------------------------------------------
 def kl_divergence(z_mean, z_log_var):
-    """KL( N(mu, diag(exp(lv))) || N(0, I) ) per sample: (N, z_dim), (N, z_dim) -> (N,), nats.
+    """KL( q(z | x) || N(0, I) ) per image, q = N(z_mean, diag(exp(z_log_var))).
 
-    KL = 1/2 * sum_k ( exp(lv_k) + mu_k^2 - 1 - lv_k ).
+    ``z_mean``, ``z_log_var``: (N, z_dim). Returns (N,), in nats: 0 when q is the prior.
     """
     # FILL IN CODE
     raise NotImplementedError("kl_divergence: question 2.2 is not answered yet")
@@ -51,17 +51,22 @@ def kl_divergence(z_mean, z_log_var):
 
 # --- Question 2.4: reconstruction_loss ------------------------------------------------------------
 def reconstruction_loss(x, y):
-    """-log p(x | z) for a pixel-wise Bernoulli(y) decoder: (N, 28, 28, 1) x2 -> (N,), nats.
+    """-log p(x | z) per image, each pixel x_j a Bernoulli variable of parameter y_j.
 
-    -log p(x | z) = -sum_pixels [ x log y + (1 - x) log(1 - y) ], summed (not averaged) over pixels.
+    ``x``: images, ``y``: decoder outputs, both (N, 28, 28, 1) in [0, 1]. Returns (N,), in nats
+    per image (a sum over the 784 pixels, not a mean); finite when y is exactly 0 or 1.
     """
     # FILL IN CODE
     raise NotImplementedError("reconstruction_loss: question 2.4 is not answered yet")
 
 
 # --- Question 2.6: vae_loss -----------------------------------------------------------------------
-def vae_loss(x, y, z_mean, z_log_var):
-    """Negative ELBO, batch mean of reconstruction_loss + kl_divergence: scalar, nats per image."""
+def vae_loss(x, y, z_mean, z_log_var, beta: float = 1.0):
+    """Batch mean of reconstruction_loss + beta * kl_divergence: a scalar, nats per image.
+
+    ``x``, ``y``: (N, 28, 28, 1); ``z_mean``, ``z_log_var``: (N, z_dim). ``beta = 1`` gives the
+    negative ELBO; another ``beta`` weighs the KL term more (> 1) or less (< 1).
+    """
     # FILL IN CODE
     raise NotImplementedError("vae_loss: question 2.6 is not answered yet")
 
@@ -72,11 +77,12 @@ def build_vae(z_dim: int = 10, hidden_dim: int = 512) -> tuple[keras.Model, kera
 
     Encoder Flatten -> Dense(hidden_dim) -> LeakyReLU(0.2) -> Dense(z_dim) heads for z_mean and
     z_log_var -> Sampling. Decoder Dense(hidden_dim) -> LeakyReLU(0.2) -> Dense(784) -> sigmoid
-    -> Reshape(28, 28, 1). Returns ``(encoder, decoder, vae)``; ``vae.fit`` minimises vae_loss.
+    -> Reshape(28, 28, 1). Returns ``(encoder, decoder, vae)``; ``vae.fit`` minimises your
+    ``vae_loss`` (the given line after the solution passes it to the VAE).
     """
     # FILL IN CODE
     raise NotImplementedError("build_vae: question 2.7 is not answered yet")
-    vae = VAE(encoder, decoder, reconstruction_loss, kl_divergence, name="vae")
+    vae = VAE(encoder, decoder, reconstruction_loss, kl_divergence, vae_loss=vae_loss, name="vae")
     return encoder, decoder, vae
 
 
@@ -99,7 +105,9 @@ def build_conv_vae(z_dim: int = 10) -> tuple[keras.Model, keras.Model, VAE]:
     """
     # FILL IN CODE
     raise NotImplementedError("build_conv_vae: question 2.9 is not answered yet")
-    vae = VAE(encoder, decoder, reconstruction_loss, kl_divergence, name="conv_vae")
+    vae = VAE(
+        encoder, decoder, reconstruction_loss, kl_divergence, vae_loss=vae_loss, name="conv_vae"
+    )
     return encoder, decoder, vae
 
 

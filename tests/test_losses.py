@@ -88,3 +88,21 @@ def test_vae_loss_is_batch_mean_of_reconstruction_plus_kl(rng):
     assert got.shape == ()
     expected = np.mean(bernoulli_nll_numpy(x, y) + kl_numpy(mu, log_var))
     np.testing.assert_allclose(got, expected, rtol=1e-5)
+
+
+@pytest.mark.parametrize("beta", [0.0, 0.1, 4.0])
+def test_vae_loss_weighs_the_kl_term_by_beta(rng, beta):
+    """Is vae_loss(..., beta=b) the batch mean of reconstruction + b * KL, and beta=1 the
+    default (so that the four-argument call of the specification is unchanged)?"""
+    x = (rng.random((5, 28, 28, 1)) > 0.5).astype("float32")
+    y = rng.uniform(0.05, 0.95, (5, 28, 28, 1)).astype("float32")
+    mu = rng.normal(size=(5, 10)).astype("float32")
+    log_var = rng.normal(size=(5, 10)).astype("float32")
+    got = float(np.asarray(vae_loss(x, y, mu, log_var, beta=beta)))
+    expected = np.mean(bernoulli_nll_numpy(x, y) + beta * kl_numpy(mu, log_var))
+    np.testing.assert_allclose(got, expected, rtol=1e-5)
+    np.testing.assert_allclose(
+        np.asarray(vae_loss(x, y, mu, log_var)),
+        np.mean(bernoulli_nll_numpy(x, y) + kl_numpy(mu, log_var)),
+        rtol=1e-5,
+    )

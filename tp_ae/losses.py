@@ -1,6 +1,8 @@
 """Part 2 reference losses, per sample and in nats, written with ``keras.ops``.
 
-Each question's body sits between ``### BEGIN SOLUTION`` and ``### END SOLUTION``.
+Each question's body sits between ``### BEGIN SOLUTION`` and ``### END SOLUTION``. The
+docstrings give shapes and units only: the formulas are what questions 2.1 and 2.3 derive
+(their derivations are in ``solutions/answers.md``).
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ EPSILON = 1e-7  # keeps log(y) and log(1 - y) finite when the decoder outputs ex
 
 
 def kl_divergence(z_mean, z_log_var):
-    """KL( N(mu, diag(exp(lv))) || N(0, I) ) per sample: (N, z_dim), (N, z_dim) -> (N,), nats.
+    """KL( q(z | x) || N(0, I) ) per image, q = N(z_mean, diag(exp(z_log_var))).
 
-    KL = 1/2 * sum_k ( exp(lv_k) + mu_k^2 - 1 - lv_k ).
+    ``z_mean``, ``z_log_var``: (N, z_dim). Returns (N,), in nats: 0 when q is the prior.
     """
     ### BEGIN SOLUTION
     z_mean, z_log_var = ops.cast(z_mean, "float32"), ops.cast(z_log_var, "float32")
@@ -22,9 +24,10 @@ def kl_divergence(z_mean, z_log_var):
 
 
 def reconstruction_loss(x, y):
-    """-log p(x | z) for a pixel-wise Bernoulli(y) decoder: (N, 28, 28, 1) x2 -> (N,), nats.
+    """-log p(x | z) per image, each pixel x_j a Bernoulli variable of parameter y_j.
 
-    -log p(x | z) = -sum_pixels [ x log y + (1 - x) log(1 - y) ], summed (not averaged) over pixels.
+    ``x``: images, ``y``: decoder outputs, both (N, 28, 28, 1) in [0, 1]. Returns (N,), in nats
+    per image (a sum over the 784 pixels, not a mean); finite when y is exactly 0 or 1.
     """
     ### BEGIN SOLUTION
     x, y = ops.cast(x, "float32"), ops.cast(y, "float32")
@@ -34,8 +37,12 @@ def reconstruction_loss(x, y):
     ### END SOLUTION
 
 
-def vae_loss(x, y, z_mean, z_log_var):
-    """Negative ELBO, batch mean of reconstruction_loss + kl_divergence: scalar, nats per image."""
+def vae_loss(x, y, z_mean, z_log_var, beta: float = 1.0):
+    """Batch mean of reconstruction_loss + beta * kl_divergence: a scalar, nats per image.
+
+    ``x``, ``y``: (N, 28, 28, 1); ``z_mean``, ``z_log_var``: (N, z_dim). ``beta = 1`` gives the
+    negative ELBO; another ``beta`` weighs the KL term more (> 1) or less (< 1).
+    """
     ### BEGIN SOLUTION
-    return ops.mean(reconstruction_loss(x, y) + kl_divergence(z_mean, z_log_var))
+    return ops.mean(reconstruction_loss(x, y) + beta * kl_divergence(z_mean, z_log_var))
     ### END SOLUTION

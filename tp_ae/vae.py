@@ -11,7 +11,7 @@ import numpy as np
 from keras import layers
 
 from tp_ae.layers import VAE, Sampling
-from tp_ae.losses import kl_divergence, reconstruction_loss
+from tp_ae.losses import kl_divergence, reconstruction_loss, vae_loss
 
 IMAGE_SHAPE = (28, 28, 1)
 
@@ -21,7 +21,8 @@ def build_vae(z_dim: int = 10, hidden_dim: int = 512) -> tuple[keras.Model, kera
 
     Encoder Flatten -> Dense(hidden_dim) -> LeakyReLU(0.2) -> Dense(z_dim) heads for z_mean and
     z_log_var -> Sampling. Decoder Dense(hidden_dim) -> LeakyReLU(0.2) -> Dense(784) -> sigmoid
-    -> Reshape(28, 28, 1). Returns ``(encoder, decoder, vae)``; ``vae.fit`` minimises vae_loss.
+    -> Reshape(28, 28, 1). Returns ``(encoder, decoder, vae)``; ``vae.fit`` minimises your
+    ``vae_loss`` (the given line after the solution passes it to the VAE).
     """
     ### BEGIN SOLUTION
     x = keras.Input(shape=IMAGE_SHAPE, name="x")
@@ -40,7 +41,7 @@ def build_vae(z_dim: int = 10, hidden_dim: int = 512) -> tuple[keras.Model, kera
     y = layers.Reshape(IMAGE_SHAPE, name="y")(h)
     decoder = keras.Model(z_in, y, name="vae_decoder")
     ### END SOLUTION
-    vae = VAE(encoder, decoder, reconstruction_loss, kl_divergence, name="vae")
+    vae = VAE(encoder, decoder, reconstruction_loss, kl_divergence, vae_loss=vae_loss, name="vae")
     return encoder, decoder, vae
 
 
@@ -85,5 +86,7 @@ def build_conv_vae(z_dim: int = 10) -> tuple[keras.Model, keras.Model, VAE]:
     y = layers.Activation("sigmoid", name="y")(h)
     decoder = keras.Model(z_in, y, name="conv_vae_decoder")
     ### END SOLUTION
-    vae = VAE(encoder, decoder, reconstruction_loss, kl_divergence, name="conv_vae")
+    vae = VAE(
+        encoder, decoder, reconstruction_loss, kl_divergence, vae_loss=vae_loss, name="conv_vae"
+    )
     return encoder, decoder, vae
