@@ -3,11 +3,12 @@
 # your code where it says "# FILL IN CODE" (handout: README.md).
 """Part 1: autoencoders: Part 1 of the handout, exercises/README.md.
 
-Questions: 1.1 `build_mlp_autoencoder`, 1.2 `build_conv_autoencoder`, 1.3 (written), 1.4
-`add_noise`, 1.5 (written).
+Questions: 1.1 `build_mlp_autoencoder`, 1.2 `build_conv_autoencoder`, 1.3 (written,
+`written_1_3`), 1.4 `add_noise`, 1.5 (written, `written_1_5`).
 
 Run ``python part1_autoencoders.py [--epochs N] [--out DIR]`` to train the models and save figures
 (in figures/part1 by default). Check your answers: ``tp-ae check part1_autoencoders.py``.
+Written answers go in answers.md, under their ``## written_...`` headings.
 """
 
 from __future__ import annotations

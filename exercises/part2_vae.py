@@ -3,11 +3,13 @@
 # Students: write your code where it says "# FILL IN CODE" (handout: README.md).
 """Part 2: variational autoencoder: Part 2 of the handout, exercises/README.md.
 
-Questions: 2.1 (written), 2.2 `kl_divergence`, 2.3 (written), 2.4 `reconstruction_loss`, 2.5
-(written), 2.6 `vae_loss`, 2.7 `build_vae`, 2.8 `sample_images`, 2.9 `build_conv_vae`.
+Questions: 2.1 (written, `written_2_1`), 2.2 `kl_divergence`, 2.3 (written, `written_2_3`), 2.4
+`reconstruction_loss`, 2.5 (written, `written_2_5`), 2.6 `vae_loss`, 2.7 `build_vae`, 2.8
+`sample_images`, 2.9 `build_conv_vae`.
 
 Run ``python part2_vae.py [--epochs N] [--out DIR]`` to train the models and save figures
 (in figures/part2 by default). Check your answers: ``tp-ae check part2_vae.py``.
+Written answers go in answers.md, under their ``## written_...`` headings.
 """
 
 from __future__ import annotations

@@ -17,36 +17,26 @@ import pytest
 
 from tests.conftest import cli_env
 from tp_ae.cli import main
+from tp_ae.exercises.answers import PLACEHOLDER
 from tp_ae.exercises.extract import Import
 from tp_ae.exercises.imports import merge_imports, render_imports
 from tp_ae.exercises.markers import MarkerError, clear_regions, find_regions
 from tp_ae.exercises.output import generate
+from tp_ae.exercises.parts import PART1, PART2, reference_file
+from tp_ae.questions import CODE_QUESTIONS, PARTS, REFERENCE_MODULES, WRITTEN_QUESTIONS, in_part
 
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCES = ("autoencoders.py", "losses.py", "vae.py")
-# The question ids of TP_SPEC.md, part by part, in the order of the handout.
-QUESTIONS = {
-    "part1_autoencoders": ["build_mlp_autoencoder", "build_conv_autoencoder", "add_noise"],
-    "part2_vae": [
-        "kl_divergence",
-        "reconstruction_loss",
-        "vae_loss",
-        "build_vae",
-        "sample_images",
-        "build_conv_vae",
-    ],
-}
-REFERENCE_OF = {
-    **dict.fromkeys(QUESTIONS["part1_autoencoders"], "autoencoders.py"),
-    **dict.fromkeys(["kl_divergence", "reconstruction_loss", "vae_loss"], "losses.py"),
-    **dict.fromkeys(["build_vae", "sample_images", "build_conv_vae"], "vae.py"),
-}
+REFERENCES = tuple(dict.fromkeys(reference_file(m) for m in REFERENCE_MODULES))
+# The code question ids of each part, in the order of the handout (from the question table).
+QUESTIONS = {part: [q.id for q in in_part(part, "code")] for part in PARTS}
+WRITTEN = {part: [q.id for q in in_part(part, "written")] for part in PARTS}
+REFERENCE_OF = {q.id: reference_file(q.reference) for q in CODE_QUESTIONS}
 GENERATED = [
     f"{folder}/{stem}.{ext}"
     for stem in QUESTIONS
     for folder in ("exercises", "solutions")
     for ext in ("py", "ipynb")
-]
+] + ["exercises/answers.md"]
 
 
 @pytest.fixture
@@ -125,6 +115,8 @@ def test_generated_files_say_which_command_made_them(path):
     text = (ROOT / path).read_text(encoding="utf-8")
     if path.endswith(".py"):
         top = text.split('"""', 1)[0]
+    elif path.endswith(".md"):
+        top = "\n".join(text.splitlines()[:4])
     else:
         notebook = json.loads(text)
         top = "".join(notebook["cells"][0]["source"])
@@ -234,6 +226,76 @@ def test_check_names_the_notebook_when_a_question_text_changes(project, capsys):
         "exercises/part1_autoencoders.ipynb",
         "solutions/part1_autoencoders.ipynb",
     }
+
+
+# --- written questions: answer cells, answers.md ------------------------------------------------
+
+
+@pytest.mark.parametrize("folder", ["exercises", "solutions"])
+@pytest.mark.parametrize("stem", QUESTIONS)
+def test_notebook_has_one_answer_cell_per_written_question_of_the_table(folder, stem):
+    """Does each written question of the table get, right after its text, a Markdown cell
+    tagged "answer" whose metadata names its id and whose visible heading names it too?"""
+    notebook = nbformat.read(ROOT / folder / f"{stem}.ipynb", as_version=4)
+    cells = notebook.cells
+    answers = [(i, c) for i, c in enumerate(cells) if "answer" in c.metadata.get("tags", [])]
+    assert [c.metadata["tp_ae"]["answer"] for _, c in answers] == WRITTEN[stem]
+    for i, cell in answers:
+        q = next(q for q in WRITTEN_QUESTIONS if q.id == cell.metadata["tp_ae"]["answer"])
+        assert cell.cell_type == "markdown"
+        assert cell.metadata["tp_ae"]["number"] == q.handout
+        assert cell.source.startswith("#### ") and f"(`{q.id}`)" in cell.source.splitlines()[0]
+        assert cells[i - 1].source.startswith(f"### Question {q.handout} ")
+        assert (PLACEHOLDER in cell.source) == (folder == "exercises")
+
+
+def test_answers_file_has_one_section_per_written_question_in_table_order():
+    """Does exercises/answers.md hold a '## <id>' section with the placeholder for each written
+    question of the table, in the table's order, and nothing for code questions?"""
+    text = (ROOT / "exercises" / "answers.md").read_text(encoding="utf-8")
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    assert [h.split()[1] for h in headings] == [q.id for q in WRITTEN_QUESTIONS]
+    for q, heading in zip(WRITTEN_QUESTIONS, headings, strict=True):
+        assert f"question {q.handout}:" in heading
+    assert text.count(PLACEHOLDER) == len(WRITTEN_QUESTIONS)
+
+
+def test_a_written_question_of_the_table_missing_from_the_handout_is_an_error(project, capsys):
+    """Does the generator refuse a handout that drops a written question the table lists?"""
+    handout = project / "exercises" / "README.md"
+    text = handout.read_text(encoding="utf-8")
+    handout.write_text(text.replace("### Question 1.5 ·", "#### Former question 1.5 ·"))
+    assert make_exercises(project) == 1
+    err = capsys.readouterr().err
+    assert "written_1_5" in err and "add it" in err
+
+
+def test_a_written_question_not_yet_in_the_table_is_collected_with_a_warning(project, capsys):
+    """Does a new written question of the handout get the convention's id (written_2_42), an
+    answer cell and a section, with a warning that it is not graded until the table lists it?"""
+    handout = project / "exercises" / "README.md"
+    text = handout.read_text(encoding="utf-8")
+    extra = "\n### Question 2.42 · A new question (written)\n\nWhy?\n"
+    handout.write_text(text.replace("\n## Checking your work", extra + "\n## Checking your work"))
+    assert make_exercises(project) == 0
+    assert "'written_2_42'" in capsys.readouterr().err
+    notebook = nbformat.read(project / "exercises" / "part2_vae.ipynb", as_version=4)
+    ids = [c.metadata.get("tp_ae", {}).get("answer") for c in notebook.cells]
+    assert "written_2_42" in ids
+    assert "## written_2_42 · question 2.42: A new question" in (
+        project / "exercises" / "answers.md"
+    ).read_text(encoding="utf-8")
+
+
+def test_part_references_come_from_the_question_table():
+    """Does each part read exactly the modules that the table names for its code questions,
+    and is a reference outside tp_ae refused?"""
+    for spec in (PART1, PART2):
+        expected = {reference_file(q.reference) for q in in_part(spec.stem, "code")}
+        assert set(spec.references) == expected and len(spec.references) == len(expected)
+    assert PART2.references == ("losses.py", "vae.py")  # kl_divergence (2.2) comes first
+    with pytest.raises(ValueError, match="not a module of tp_ae"):
+        reference_file("grader.checks")
 
 
 def test_make_exercises_does_not_import_tensorflow(project):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tp_ae.errors import TpAeError
+from tp_ae.exercises.answers import title_of, written_id
 from tp_ae.exercises.extract import Constant, Definition, Import, SourceModule, read_module
 from tp_ae.exercises.handout import PartText, QuestionText
 from tp_ae.exercises.imports import merge_imports
@@ -29,6 +30,7 @@ class Part:
     text: PartText
     imports: tuple[Import, ...]  # merged: references' and template's, question names dropped
     constants: tuple[Constant, ...]
+    written: dict[str, str]  # handout number of each written question -> its question id
 
     @property
     def definitions(self) -> tuple[Definition, ...]:
@@ -64,7 +66,12 @@ def assemble(spec: PartSpec, reference_dir: Path, root: Path, handout: dict[int,
         [i for m in modules for i in m.imports] + list(template.imports),
         defined | {c.name for c in constants},
     )
-    return Part(spec, modules, template, text, tuple(imports), constants)
+    written = {
+        q.number: written_id(spec.stem, q.number, title_of(q.markdown.splitlines()[0]), HANDOUT)
+        for q in text.questions
+        if q.question_id is None
+    }
+    return Part(spec, modules, template, text, tuple(imports), constants, written)
 
 
 def _check_questions(spec: PartSpec, definitions: list[Definition], text: PartText) -> None:

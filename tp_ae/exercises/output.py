@@ -1,13 +1,15 @@
 """Step 9: every generated file's text, then write them or check them against the disk.
 
 Outputs, relative to the project root: ``exercises/<stem>.py``, ``exercises/<stem>.ipynb``,
-``solutions/<stem>.py`` and ``solutions/<stem>.ipynb`` for each part.
+``solutions/<stem>.py`` and ``solutions/<stem>.ipynb`` for each part, and
+``exercises/answers.md``, the written answers' file for script users.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from tp_ae.exercises.answers import ANSWERS_FILE, check_table_covered, render_answers_file, title_of
 from tp_ae.exercises.assemble import HANDOUT, assemble
 from tp_ae.exercises.handout import read_handout
 from tp_ae.exercises.parts import PARTS, PartSpec
@@ -21,11 +23,19 @@ def generate(
     """Relative path -> text of every generated file; nothing is written."""
     handout = read_handout(root / HANDOUT, HANDOUT)
     files: dict[str, str] = {}
+    written: list[tuple[str, str, str]] = []  # (id, number, title) of each written question
     for spec in parts:
         part = assemble(spec, reference_dir, root, handout)
         for folder, solution in (("exercises", False), ("solutions", True)):
             files[f"{folder}/{spec.stem}.py"] = render_script(part, solution)
             files[f"{folder}/{spec.stem}.ipynb"] = render_notebook(part, solution)
+        for q in part.text.questions:
+            if q.question_id is None:
+                title = title_of(q.markdown.splitlines()[0])
+                written.append((part.written[q.number], q.number, title))
+    if parts == PARTS:  # the whole TP: the table's written questions must all be asked
+        check_table_covered((number for _, number, _ in written), HANDOUT)
+    files[ANSWERS_FILE] = render_answers_file(written)
     return files
 
 

@@ -10,19 +10,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tp_ae.questions import in_part
+
+REFERENCE_PACKAGE = "tp_ae"  # question references name modules of this package
+
 
 @dataclass(frozen=True)
 class PartSpec:
-    """One part: file stem, handout part number, reference modules, template, notebook cells."""
+    """One part: file stem, handout part number, template, notebook cells; its reference modules
+    come from the question table (``tp_ae/questions.py``)."""
 
     number: int  # the "## Part N" of the handout
     stem: str  # exercises/<stem>.py, exercises/<stem>.ipynb, solutions/<stem>.py, ...
     title: str
-    references: tuple[str, ...]  # files of the tp_ae package, read in this order
     template: str  # file under tp_ae/exercises/templates/
     default_out: str  # where the figures go, relative to where the file runs
     # question id -> code cells run right after that question's function cell
     run_cells: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def references(self) -> tuple[str, ...]:
+        """Files of the tp_ae package holding this part's reference answers, in the order of
+        the part's code questions: ``question(qid).reference`` ("tp_ae.losses" -> "losses.py")."""
+        modules = dict.fromkeys(q.reference for q in in_part(self.stem, "code") if q.reference)
+        return tuple(reference_file(module) for module in modules)
+
+
+def reference_file(module: str) -> str:
+    """The file of a reference module, relative to the package folder: tp_ae.vae -> vae.py."""
+    package, _, rest = module.partition(".")
+    if package != REFERENCE_PACKAGE or not rest:
+        raise ValueError(f"reference module {module!r} is not a module of {REFERENCE_PACKAGE}")
+    return rest.replace(".", "/") + ".py"
 
 
 DATA_CELL = """\
@@ -35,7 +54,6 @@ PART1 = PartSpec(
     number=1,
     stem="part1_autoencoders",
     title="Part 1: autoencoders",
-    references=("autoencoders.py",),
     template="part1_autoencoders.py",
     default_out="figures/part1",
     run_cells={
@@ -63,7 +81,6 @@ PART2 = PartSpec(
     number=2,
     stem="part2_vae",
     title="Part 2: variational autoencoder",
-    references=("losses.py", "vae.py"),
     template="part2_vae.py",
     default_out="figures/part2",
     run_cells={

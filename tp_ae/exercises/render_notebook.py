@@ -6,7 +6,9 @@ given code, the data, then per handout question its text, its function (coded qu
 answer cell (written ones), and the cells that train and draw once it is answered.
 
 Cell ids are fixed and cells carry metadata, so that the file is the same on every run and a
-grader can find a question's cell: ``metadata.tp_ae.question_id`` and the tag ``question``.
+grader can find a question's cell: ``metadata.tp_ae.question_id`` and the tag ``question`` for a
+function, ``metadata.tp_ae.answer`` (the written question's id) and the tag ``answer`` for an
+answer cell (format in ``answers.py``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import re
 import nbformat
 from nbformat import v4
 
+from tp_ae.exercises.answers import cell_text
 from tp_ae.exercises.assemble import Part
 from tp_ae.exercises.handout import QuestionText
 from tp_ae.exercises.imports import render_imports
@@ -62,7 +65,10 @@ def render_notebook(part: Part, solution: bool) -> str:
     for question in part.text.questions:
         builder.markdown(f"q{question.number}-text", question.markdown)
         if question.question_id is None:
-            builder.markdown(f"q{question.number}-answer", _answer_text(question, solution))
+            question_id = part.written[question.number]
+            builder.answer(
+                question_id, question.number, cell_text(question_id, question.number, solution)
+            )
             continue
         definition = definitions[question.question_id]
         builder.question(question, function_source(part, definition, solution))
@@ -97,6 +103,11 @@ class _Cells:
         cell = v4.new_code_cell(source.strip("\n"), id=self._id(key), metadata={"tags": tags})
         self.cells.append(cell)
 
+    def answer(self, question_id: str, number: str, text: str) -> None:
+        metadata = {"tags": ["answer"], "tp_ae": {"answer": question_id, "number": number}}
+        cell_id = self._id(f"q{number}-{question_id}")
+        self.cells.append(v4.new_markdown_cell(text, id=cell_id, metadata=metadata))
+
     def question(self, question: QuestionText, source: str) -> None:
         metadata = {
             "tags": ["question"],
@@ -121,9 +132,3 @@ def _title(part: Part, solution: bool) -> str:
             f"{part.spec.stem}.ipynb`."
         )
     return f"# {part.spec.title}\n\n{use}\n\n<small>{made}</small>"
-
-
-def _answer_text(question: QuestionText, solution: bool) -> str:
-    if solution:
-        return f"**Answer {question.number}:** see `answers.md` in this folder."
-    return f"**Your answer to question {question.number}:** _write it here._"

@@ -64,7 +64,9 @@ def render_script(part: Part, solution: bool) -> str:
 
 def _docstring(part: Part) -> str:
     questions = [
-        f"{q.number} `{q.question_id}`" if q.question_id else f"{q.number} (written)"
+        f"{q.number} `{q.question_id}`"
+        if q.question_id
+        else f"{q.number} (written, `{part.written[q.number]}`)"
         for q in part.text.questions
     ]
     stem = part.spec.stem
@@ -75,6 +77,7 @@ def _docstring(part: Part) -> str:
         "",
         f"Run ``python {stem}.py [--epochs N] [--out DIR]`` to train the models and save figures",
         f"(in {part.spec.default_out} by default). Check your answers: ``tp-ae check {stem}.py``.",
+        "Written answers go in answers.md, under their ``## written_...`` headings.",
     ]
     return '"""' + "\n".join(lines) + '\n"""'
 
