@@ -96,13 +96,16 @@ def add_noise(x: np.ndarray, sigma: float = 20 / 255, seed: int | None = None) -
 
 # --- Given code: training, figures, report (nothing to write below) -------------------------------
 N_SHOWN = 10  # test digits drawn in each figure
+COMPARISON_EPOCHS = 5  # every autoencoder's budget, so that question 1.3 compares like with like
+BATCH_SIZE = 64
 
 
 @dataclass(frozen=True)
 class Settings:
-    """What a run uses; ``epochs=None`` trains for tp_ae.training's default number of epochs."""
+    """What a run uses; ``epochs=None`` trains every autoencoder for COMPARISON_EPOCHS epochs."""
 
     epochs: int | None = None
+    batch_size: int = BATCH_SIZE  # the same for every model (same number of steps)
     out_dir: Path = Path("figures/part1")  # figures are saved here
     data: str = "auto"  # auto, keras, offline, or a path to mnist.npz (see tp_ae.data)
     z_dim: int = 10
@@ -135,7 +138,8 @@ def train_autoencoder(
         autoencoder,
         x_train,
         x_test,
-        epochs=settings.epochs,
+        epochs=settings.epochs or COMPARISON_EPOCHS,
+        batch_size=settings.batch_size,
         noise=noise,
         seed=settings.seed,
         verbose=2,
@@ -208,7 +212,7 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         "--epochs",
         type=int,
         default=int(os.environ.get("TP_AE_EPOCHS", 0)) or None,
-        help="epochs per model (default: $TP_AE_EPOCHS, else tp_ae.training's default)",
+        help="epochs per model (default: $TP_AE_EPOCHS, else 5 for every model)",
     )
     parser.add_argument(
         "--out",

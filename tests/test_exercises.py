@@ -58,7 +58,9 @@ FIGURES = {
             "traversal",
             "interp",
         )
-    ],
+    ]
+    + [f"z2_beta{beta}_{figure}.png" for beta in (0, 1) for figure in ("codes", "grid")]
+    + ["beta_sweep.png"],
 }
 
 

@@ -59,22 +59,24 @@ def assemble(spec: PartSpec, reference_dir: Path, root: Path, handout: dict[int,
         )
     text = handout[spec.number]
     definitions = [d for m in modules for d in m.definitions]
-    _check_questions(spec, definitions, text)
+    written = {
+        q.number: written_id(spec.stem, q.number, title_of(q.markdown.splitlines()[0]), HANDOUT)
+        for q in text.questions
+        if q.question_id is None
+    }
+    _check_questions(spec, definitions, text, set(written.values()))
     defined = {d.name for d in definitions}
     constants = _merge_constants(modules)
     imports = merge_imports(
         [i for m in modules for i in m.imports] + list(template.imports),
         defined | {c.name for c in constants},
     )
-    written = {
-        q.number: written_id(spec.stem, q.number, title_of(q.markdown.splitlines()[0]), HANDOUT)
-        for q in text.questions
-        if q.question_id is None
-    }
     return Part(spec, modules, template, text, tuple(imports), constants, written)
 
 
-def _check_questions(spec: PartSpec, definitions: list[Definition], text: PartText) -> None:
+def _check_questions(
+    spec: PartSpec, definitions: list[Definition], text: PartText, written: set[str]
+) -> None:
     functions = [d.name for d in definitions if d.is_question]
     numbers = [q.number for q in text.questions]
     for number in numbers:
@@ -97,7 +99,7 @@ def _check_questions(spec: PartSpec, definitions: list[Definition], text: PartTe
                 f"'### Question {spec.number}.N · `{name}`' section"
             )
     for question_id in spec.run_cells:
-        if question_id not in functions:
+        if question_id not in functions and question_id not in written:
             raise TpAeError(
                 f"tp_ae/exercises/parts.py: {spec.stem} runs cells after `{question_id}`, "
                 "which is not one of its questions"

@@ -25,7 +25,8 @@ class PartSpec:
     title: str
     template: str  # file under tp_ae/exercises/templates/
     default_out: str  # where the figures go, relative to where the file runs
-    # question id -> code cells run right after that question's function cell
+    # question id -> code cells run right after that question's function cell (for a written
+    # question: between its text and its answer cell)
     run_cells: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
@@ -90,7 +91,11 @@ PART2 = PartSpec(
             "print(elbo_report(vae, x_test))\n",
         ),
         "sample_images": ("show(*save_generation_figures(vae, x_test, y_test, settings))\n",),
-        "build_conv_vae": ('conv_vae = run_vae("conv_vae", build_conv_vae, data, settings)\n',),
+        "build_conv_vae": ('conv_vae = run_bonus("conv_vae", build_conv_vae, data, settings)\n',),
+        "written_2_10": ("show(*latent_2d(data, settings))\n",),
+        "written_2_11": (
+            "report, figure = beta_sweep(data, settings)\nprint(report)\nshow(figure)\n",
+        ),
     },
 )
 

@@ -66,6 +66,8 @@ def render_notebook(part: Part, solution: bool) -> str:
         builder.markdown(f"q{question.number}-text", question.markdown)
         if question.question_id is None:
             question_id = part.written[question.number]
+            for i, cell in enumerate(part.spec.run_cells.get(question_id, ())):
+                builder.code(f"q{question.number}-run{i + 1}", cell, tags=["train"])
             builder.answer(
                 question_id, question.number, cell_text(question_id, question.number, solution)
             )

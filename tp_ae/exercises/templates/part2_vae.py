@@ -14,11 +14,14 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from statistics import NormalDist
 
 import keras
+import matplotlib.pyplot as plt
 import numpy as np
 
 from tp_ae.data import load_mnist
+from tp_ae.layers import VAE
 from tp_ae.losses import kl_divergence, reconstruction_loss, vae_loss
 from tp_ae.plots import (
     save_class_interpolation,
@@ -33,6 +36,8 @@ from tp_ae.vae import build_conv_vae, build_vae, sample_images
 
 N_SHOWN = 10  # test digits drawn in the reconstruction figure
 N_SAMPLES = 100  # images drawn from the prior in the sample grid
+BETAS = (0.1, 1.0, 4.0)  # KL weights of the beta sweep (question 2.11)
+GRID = 10  # the decoded grid over the prior of a 2-D code is GRID x GRID (question 2.10)
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,100 @@ def save_generation_figures(
     ]
 
 
+def kl_weighted(beta: float) -> Callable:
+    """Your vae_loss with the KL term weighted by ``beta`` (question 2.6's keyword)."""
+
+    def loss(x, y, z_mean, z_log_var):
+        return vae_loss(x, y, z_mean, z_log_var, beta=beta)
+
+    return loss
+
+
+def train_beta_vae(
+    name: str, beta: float, z_dim: int, x_train: np.ndarray, x_test: np.ndarray, settings: Settings
+) -> TrainedVAE:
+    """Your build_vae's networks, trained on your vae_loss with the KL term weighted by beta."""
+    keras.utils.set_random_seed(settings.seed)  # same initial weights for every beta
+    encoder, decoder, _ = build_vae(z_dim=z_dim)
+    vae = VAE(
+        encoder, decoder, reconstruction_loss, kl_divergence, vae_loss=kl_weighted(beta), name=name
+    )
+    history = fit_vae(vae, x_train, x_test, epochs=settings.epochs, seed=settings.seed, verbose=0)
+    return TrainedVAE(name, encoder, decoder, vae, history)
+
+
+def test_terms(trained: TrainedVAE, x_test: np.ndarray) -> tuple[float, float]:
+    """Test-set means of your reconstruction_loss and kl_divergence, nats per image."""
+    z_mean, z_log_var, z = trained.encoder.predict(x_test, verbose=0)
+    y = trained.decoder.predict(z, verbose=0)
+    reconstruction = float(np.mean(np.asarray(reconstruction_loss(x_test, y))))
+    return reconstruction, float(np.mean(np.asarray(kl_divergence(z_mean, z_log_var))))
+
+
+def save_image_rows(rows: dict[str, np.ndarray], path: Path, title: str) -> Path:
+    """One labelled row of images (n, 28, 28, 1) per entry, as one PNG file."""
+    fig, axes = plt.subplots(len(rows), 1, figsize=(10, 1.15 * len(rows) + 0.6), squeeze=False)
+    for ax, (label, images) in zip(axes[:, 0], rows.items(), strict=True):
+        ax.imshow(np.concatenate(list(images[..., 0]), axis=1), cmap="gray", vmin=0, vmax=1)
+        ax.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.suptitle(title)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=90, bbox_inches="tight")
+    plt.close(fig)
+    return path
+
+
+def beta_sweep(data: tuple, settings: Settings) -> tuple[str, Path]:
+    """Question 2.11: one VAE per beta of BETAS; their test terms, and their samples by row."""
+    (x_train, _), (x_test, _) = data
+    lines = [f"{'beta':>5} {'reconstruction':>15} {'KL':>6} {'negative ELBO':>14}  (test, nats)"]
+    rows = {}
+    for beta in BETAS:
+        trained = train_beta_vae(
+            f"vae_beta_{beta:g}", beta, settings.z_dim, x_train, x_test, settings
+        )
+        reconstruction, kl = test_terms(trained, x_test)
+        lines.append(f"{beta:5g} {reconstruction:15.1f} {kl:6.1f} {reconstruction + kl:14.1f}")
+        samples = sample_images(trained.decoder, 12, z_dim=settings.z_dim, seed=0)
+        rows[f"beta = {beta:g}\nrec. {reconstruction:.0f}, KL {kl:.0f}"] = samples
+    path = save_image_rows(rows, settings.out_dir / "beta_sweep.png", "z ~ N(0, I), decoded")
+    return "\n".join(lines), path
+
+
+def prior_grid(decoder: keras.Model) -> np.ndarray:
+    """Decoded codes on a GRID x GRID grid of the 2-D prior's quantiles 5% ... 95%."""
+    q = [NormalDist().inv_cdf(p) for p in np.linspace(0.05, 0.95, GRID)]
+    z = np.array([[a, b] for b in q[::-1] for a in q], dtype=np.float32)
+    return np.asarray(decoder.predict(z, verbose=0), dtype=np.float32)
+
+
+def latent_2d(data: tuple, settings: Settings) -> list[Path]:
+    """Question 2.10: your VAE with a 2-D code, without (beta = 0: an autoencoder) and with
+    its KL term; the test codes by digit and the decoded grid over the prior, for each."""
+    (x_train, _), (x_test, y_test) = data
+    paths = []
+    for beta, what in ((0.0, "autoencoder (beta = 0)"), (1.0, "VAE (beta = 1)")):
+        name = f"z2_beta{beta:g}"
+        trained = train_beta_vae(name, beta, 2, x_train, x_test, settings)
+        z_mean, _, _ = trained.encoder.predict(x_test, verbose=0)
+        out = settings.out_dir
+        paths.append(save_latent_space(z_mean, y_test, out / f"{name}_codes.png", title=what))
+        title = f"{what}: decoded grid over N(0, I)"
+        paths.append(save_sample_grid(prior_grid(trained.decoder), out / f"{name}_grid.png", title))
+    return paths
+
+
+def run_bonus(name: str, build: Callable, data: tuple, settings: Settings) -> TrainedVAE | None:
+    """run_vae for the bonus question, skipped (with a message) while it is not answered."""
+    try:
+        return run_vae(name, build, data, settings)
+    except NotImplementedError as err:
+        print(f"bonus skipped: {err}")
+        return None
+
+
 def show(*paths: Path) -> None:
     """Say where each figure went; in a notebook, also draw it below the cell."""
     for path in paths:
@@ -159,14 +258,16 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Train the MLP VAE, then the conv VAE if the bonus is written; save figures; report."""
+    """Train the MLP VAE, the conv VAE if the bonus is written, the 2-D codes and the beta
+    sweep; save figures; report."""
     settings = parse_settings(argv)
     data = load_mnist(settings.data)
     run_vae("vae", build_vae, data, settings)
-    try:
-        run_vae("conv_vae", build_conv_vae, data, settings)
-    except NotImplementedError as err:
-        print(f"bonus skipped: {err}")
+    run_bonus("conv_vae", build_conv_vae, data, settings)
+    show(*latent_2d(data, settings))
+    report, figure = beta_sweep(data, settings)
+    print(report)
+    show(figure)
     return 0
 
 
