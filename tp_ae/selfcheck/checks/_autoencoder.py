@@ -1,0 +1,155 @@
+"""Shared by build_mlp_autoencoder and build_conv_autoencoder.
+
+Built with z_dim = 2 and 10: three Models returned; encoder (N, 28, 28, 1) -> (N, z_dim);
+decoder (N, z_dim) -> (N, 28, 28, 1) in [0, 1]; autoencoder = decoder(encoder(x)); the
+handout's layers and parameter counts (prepared).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tp_ae.selfcheck import judge
+from tp_ae.selfcheck.checks import Environment
+from tp_ae.selfcheck.checks._models import (
+    architecture_hint,
+    build_error,
+    collect_models,
+    decoder_check,
+    differences,
+    layer_tokens,
+    returned_check,
+)
+from tp_ae.selfcheck.data import QuestionData
+from tp_ae.selfcheck.recorder import Recorder
+from tp_ae.selfcheck.results import CheckResult
+
+MAIN_KEYS = ("z2.build", "z10.build")
+NAMES = ("encoder", "decoder", "autoencoder")
+
+
+def _z_dims(data: QuestionData) -> list[int]:
+    return list(data.setting("z_dims"))
+
+
+def _call(data: QuestionData, z_dim: int) -> str:
+    return f"{data.question_id}(z_dim={z_dim})"
+
+
+def collect(fn, data: QuestionData, rec: Recorder, env: Environment) -> None:
+    x = data.arrays["x"]
+    for z_dim in _z_dims(data):
+        key = f"z{z_dim}"
+        models = collect_models(rec, key, fn, {"z_dim": z_dim}, NAMES)
+        if models is None:
+            continue
+        encoder, decoder, autoencoder = models
+        rec.record_array(f"{key}.encoded", lambda e=encoder: e(x))
+        rec.record_array(f"{key}.decoded", lambda d=decoder, k=key: d(data.arrays[k]))
+        rec.record_array(f"{key}.reconstructed", lambda a=autoencoder: a(x))
+        rec.record_array(f"{key}.composed", lambda e=encoder, d=decoder: d(e(x)))
+
+
+def score(data: QuestionData, rec: Recorder) -> list[CheckResult]:
+    n = len(data.arrays["x"])
+    calls = [(f"z{z}", _call(data, z)) for z in _z_dims(data)]
+    return [
+        returned_check(data, rec, 0, calls, NAMES, "3 keras.Model objects", "returned"),
+        _encoder(data, rec, n),
+        decoder_check(
+            data,
+            rec,
+            2,
+            n,
+            _z_dims(data),
+            lambda z: build_error(rec, f"z{z}", _call(data, z)),
+            data.hint("sigmoid"),
+        ),
+        _composition(data, rec, n),
+        _layers(data, rec),
+        _params(data, rec),
+    ]
+
+
+def _encoder(data: QuestionData, rec: Recorder, n: int) -> CheckResult:
+    parts, messages, shapes = [], [], {}
+    for z_dim in _z_dims(data):
+        got = rec.array(f"z{z_dim}.encoded")
+        if got is None:
+            parts.append(0.0)
+            messages.append(
+                judge.error_text(rec, f"z{z_dim}.encoded", "encoder(x)")
+                or build_error(rec, f"z{z_dim}", _call(data, z_dim))
+            )
+            continue
+        shapes[z_dim] = got.shape
+        parts.append(float(got.shape == (n, z_dim)))
+        if got.shape != (n, z_dim):
+            messages.append(
+                f"z_dim={z_dim}: got shape {judge.shape_text(got.shape)}, "
+                f"expected {judge.shape_text((n, z_dim))}"
+            )
+    hint = ""
+    if len(shapes) == 2 and len(set(shapes.values())) == 1:
+        hint = data.hint("z_dim")
+    elif not all(parts):
+        hint = data.hint("encoder")
+    return CheckResult(
+        data.name(1),
+        data.weight(1),
+        float(np.mean(parts)),
+        "; ".join(m for m in messages if m),
+        hint,
+    )
+
+
+def _composition(data: QuestionData, rec: Recorder, n: int) -> CheckResult:
+    name, weight = data.name(3), data.weight(3)
+    got, want = rec.array("z10.reconstructed"), rec.array("z10.composed")
+    if got is None:
+        message = judge.error_text(rec, "z10.reconstructed", "autoencoder(x)")
+        return CheckResult(name, weight, 0.0, message or "no model to call")
+    shape_ok = got.shape == (n, 28, 28, 1)
+    if want is None or not judge.close(got, want, rtol=1e-4, atol=1e-5) or not shape_ok:
+        message = f"got shape {judge.shape_text(got.shape)}"
+        if want is not None:
+            message += f", decoder(encoder(x)) has shape {judge.shape_text(want.shape)}"
+            if got.shape == want.shape:
+                message = "autoencoder(x) differs from decoder(encoder(x))"
+        return CheckResult(name, weight, 0.0, message, data.hint("composition"))
+    return CheckResult(name, weight, 1.0)
+
+
+def _layers(data: QuestionData, rec: Recorder) -> CheckResult:
+    parts, messages = [], []
+    for model in ("encoder", "decoder"):
+        facts = rec.get(f"z10.{model}.facts") or {}
+        if "layers" not in facts:
+            parts.append(0.0)
+            messages.append(f"{model}: no model to inspect")
+            continue
+        got, want = layer_tokens(facts["layers"]), data.spec["layers"][model]
+        parts.append(float(got == want))
+        if got != want:
+            messages.append(f"{model}: " + "; ".join(dict.fromkeys(differences(got, want))))
+    hint = "" if all(parts) else architecture_hint(data, messages)
+    return CheckResult(
+        data.name(4), data.weight(4), float(np.mean(parts)), "; ".join(messages), hint
+    )
+
+
+def _params(data: QuestionData, rec: Recorder) -> CheckResult:
+    parts, messages = [], []
+    for z_dim in _z_dims(data):
+        for model in ("encoder", "decoder"):
+            got = (rec.get(f"z{z_dim}.{model}.facts") or {}).get("params")
+            want = data.spec["params"][model][str(z_dim)]
+            parts.append(float(got == want))
+            if got != want:
+                shown = "no model" if got is None else f"{got:,}"
+                messages.append(
+                    f"{model}, z_dim={z_dim}: got {shown} parameters, expected {want:,}"
+                )
+    text = "; ".join(messages[:2]) + ("; ..." if len(messages) > 2 else "")
+    hint = "" if all(parts) else data.hint("params")
+    return CheckResult(data.name(5), data.weight(5), float(np.mean(parts)), text, hint)

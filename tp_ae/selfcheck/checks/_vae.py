@@ -1,0 +1,337 @@
+"""Shared by build_vae and the bonus build_conv_vae.
+
+Built with z_dim = 2 and 10: three Models; the encoder returns ``[z_mean, z_log_var, z]``,
+each (N, z_dim); the decoder gives (N, 28, 28, 1) in [0, 1]; z follows
+z = mu + exp(0.5 lv) eps over 2,048 draws (the heads' biases shifted so that slips show); the
+architecture (prepared tokens and parameter counts); a few steps of ``vae.fit`` lower the
+negative ELBO.
+
+Unlike the grader, the release has no reference losses: the VAE trains with the student's own
+``reconstruction_loss`` and ``kl_divergence`` (the given ``VAE(...)`` line uses them), and the
+negative ELBO before and after is measured with the student's own ``vae_loss``. The feedback
+says so: a mistake in those questions can show here too.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tp_ae.selfcheck import judge
+from tp_ae.selfcheck.checks import Environment
+from tp_ae.selfcheck.checks._models import (
+    architecture_hint,
+    build_error,
+    collect_models,
+    decoder_check,
+    differences,
+    layer_tokens,
+    returned_check,
+)
+from tp_ae.selfcheck.data import QuestionData
+from tp_ae.selfcheck.recorder import Recorder
+from tp_ae.selfcheck.results import CheckResult
+
+MAIN_KEYS = ("z2.build", "z10.build")
+NAMES = ("encoder", "decoder", "vae")
+OWN_LOSSES_NOTE = (
+    "the training check trains with your own reconstruction_loss and kl_divergence and measures "
+    "the negative ELBO with your own vae_loss (the grader uses the reference ones): a mistake "
+    "in questions 2.2, 2.4 or 2.6 can cost points here too"
+)
+
+
+def _builds(data: QuestionData) -> list[tuple[int, dict]]:
+    return [(int(z), dict(kwargs)) for z, kwargs in data.setting("builds")]
+
+
+def _call(data: QuestionData, z_dim: int) -> str:
+    kwargs = dict(_builds(data))[z_dim]
+    return f"{data.question_id}({', '.join(f'{k}={v}' for k, v in kwargs.items())})"
+
+
+def collect(fn, data: QuestionData, rec: Recorder, env: Environment) -> None:
+    s = data.spec["settings"]
+    x = data.arrays["train"][: s["n"]]
+    models = {}
+    for z_dim, kwargs in _builds(data):
+        key = f"z{z_dim}"
+        parts = collect_models(rec, key, fn, kwargs, NAMES)
+        if parts is None:
+            continue
+        models[z_dim] = parts
+        encoder, decoder, _ = parts
+        ok, outputs = rec.attempt(f"{key}.encoded", lambda e=encoder: list(e(x)))
+        if ok:
+            rec.put(f"{key}.encoded.count", len(outputs))
+            for i, output in enumerate(outputs[:3]):
+                rec.record_array(f"{key}.encoded.{i}", lambda o=output: o)
+        rec.record_array(f"{key}.decoded", lambda d=decoder, k=key: d(data.arrays[k]))
+    if 2 in models:
+        _collect_reparameterisation(models[2][0], x, s, rec)
+    if 10 in models:
+        env.notes.append(OWN_LOSSES_NOTE)
+        own_loss = _own(env, "vae_loss")
+        _collect_training(models[10][2], data.arrays["train"], s, rec, own_loss)
+
+
+def _own(env: Environment, name: str):
+    return next(
+        (m.__dict__[name] for m in env.modules.values() if callable(m.__dict__.get(name))), None
+    )
+
+
+def _collect_reparameterisation(encoder, x, s: dict, rec: Recorder) -> None:
+    """Shift the heads' biases (mu by +1, lv by +2), then draw z for each image many times."""
+
+    def shift() -> list[bool]:
+        done = []
+        for index, amount in ((0, s["mu_shift"]), (1, s["lv_shift"])):
+            layer = encoder.outputs[index]._keras_history.operation
+            bias = getattr(layer, "bias", None)
+            if bias is not None and tuple(bias.shape) == tuple(encoder.outputs[index].shape[1:]):
+                bias.assign(bias + amount)
+                done.append(True)
+            else:
+                done.append(False)
+        return done
+
+    ok, shifted = rec.attempt("reparam.shift", shift)
+    rec.put("reparam.shifted", bool(ok and all(shifted)))
+    repeated = np.repeat(x, s["repeats"], axis=0)
+    ok, outputs = rec.attempt("reparam", lambda: list(encoder(repeated)))
+    if ok and len(outputs) >= 3:
+        for i, name in enumerate(("mu", "lv", "z")):
+            rec.record_array(f"reparam.{name}", lambda o=outputs[i]: o)
+
+
+def _collect_training(vae, train, s: dict, rec: Recorder, own_loss) -> None:
+    """The negative ELBO (your vae_loss) on the first images before and after a short fit."""
+    import keras
+
+    x_eval = train[: s["eval_images"]]
+
+    def measure(tag: str) -> None:
+        ok, out = rec.attempt(f"train.{tag}", lambda: vae(x_eval))
+        if not ok:
+            return
+        if not isinstance(out, dict):
+            rec.put(f"train.{tag}.type", type(out).__name__)
+            return
+        rec.put(f"train.{tag}.outputs", True)
+        if own_loss is None:
+            return
+        rec.record_array(
+            f"train.{tag}.elbo",
+            lambda: own_loss(x_eval, out["reconstruction"], out["z_mean"], out["z_log_var"]),
+        )
+
+    measure("before")
+    optimizer = keras.optimizers.Adam(learning_rate=s["learning_rate"])
+    ok, _ = rec.attempt("train.compile", lambda: vae.compile(optimizer=optimizer, run_eagerly=True))
+    if not ok:
+        return
+    ok, history = rec.attempt(
+        "train.fit",
+        lambda: vae.fit(train, epochs=s["epochs"], batch_size=s["batch"], shuffle=False, verbose=0),
+    )
+    if ok:
+        losses = getattr(history, "history", {})
+        rec.put("train.history", {k: [float(v) for v in vals] for k, vals in losses.items()})
+    measure("after")
+
+
+# ---------------------------------------------------------------- scoring
+
+
+def score(data: QuestionData, rec: Recorder) -> list[CheckResult]:
+    calls = [(f"z{z}", _call(data, z)) for z, _ in _builds(data)]
+    n = data.setting("n")
+    return [
+        returned_check(
+            data, rec, 0, calls, NAMES, "(encoder, decoder, vae), each a keras.Model", "returned"
+        ),
+        _encoder(data, rec, n),
+        decoder_check(
+            data,
+            rec,
+            2,
+            n,
+            [z for z, _ in _builds(data)],
+            lambda z: build_error(rec, f"z{z}", _call(data, z)),
+            data.hint("sigmoid"),
+        ),
+        _reparameterisation(data, rec),
+        _convolutional(data, rec) if data.setting("conv") else _architecture(data, rec),
+        _training(data, rec),
+    ]
+
+
+def _encoder(data: QuestionData, rec: Recorder, n: int) -> CheckResult:
+    parts, messages, hints = [], [], []
+    for z_dim, _ in _builds(data):
+        key = f"z{z_dim}"
+        count = rec.get(f"{key}.encoded.count")
+        if count is None:
+            parts.append(0.0)
+            messages.append(
+                judge.error_text(rec, f"{key}.encoded", "encoder(x)")
+                or build_error(rec, key, _call(data, z_dim))
+            )
+            continue
+        shapes = [rec.array(f"{key}.encoded.{i}") for i in range(min(count, 3))]
+        shapes = [None if s is None else s.shape for s in shapes]
+        ok = count == 3 and all(s == (n, z_dim) for s in shapes)
+        parts.append(float(ok))
+        if count != 3:
+            messages.append(f"z_dim={z_dim}: the encoder returns {count} outputs, expected 3")
+            hints.append(data.hint("three_outputs"))
+        elif not ok:
+            got = ", ".join("?" if s is None else judge.shape_text(s) for s in shapes)
+            messages.append(
+                f"z_dim={z_dim}: got shapes {got}, expected {judge.shape_text((n, z_dim))}"
+            )
+            hints.append(data.hint("heads"))
+    return CheckResult(
+        data.name(1),
+        data.weight(1),
+        float(np.mean(parts)),
+        "; ".join(m for m in messages if m),
+        "; ".join(dict.fromkeys(hints)),
+    )
+
+
+def _standard(eps: np.ndarray) -> bool:
+    """Mean about 0 and sd about 1."""
+    eps = eps[np.isfinite(eps)]
+    return eps.size > 100 and abs(eps.mean()) < 0.1 and abs(eps.std() - 1) < 0.1
+
+
+def _reparameterisation(data: QuestionData, rec: Recorder) -> CheckResult:
+    name, weight = data.name(3), data.weight(3)
+    mu, lv, z = (rec.array(f"reparam.{k}") for k in ("mu", "lv", "z"))
+    if mu is None or lv is None or z is None or not (mu.shape == lv.shape == z.shape):
+        message = (
+            judge.error_text(rec, "reparam", "encoder(x)") or "no [z_mean, z_log_var, z] to test"
+        )
+        return CheckResult(name, weight, 0.0, message, data.hint("three_outputs"))
+    mu, lv, z = np.float64(mu), np.float64(lv), np.float64(z)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        eps = (z - mu) / np.exp(0.5 * lv)
+        if _standard(eps):
+            return CheckResult(name, weight, 1.0)
+        message = (
+            f"(z - z_mean) / exp(0.5 z_log_var) has mean {eps.mean():.3g} and sd "
+            f"{eps.std():.3g}, expected 0 and 1"
+        )
+        # each known slip: the noise it would leave, as (z - a) / b for its a and b
+        slips = {
+            "not_sampled": np.std(z - mu) < 1e-6,
+            "variance_used": _standard((z - mu) / np.exp(lv)),
+            "logvar_as_variance": _standard((z - mu) / np.sqrt(np.abs(lv))),
+            "swapped": _standard((z - lv) / np.exp(0.5 * mu)),
+        }
+    hint = data.hint(next((k for k, found in slips.items() if found), "use_sampling"))
+    if not rec.get("reparam.shifted"):
+        message += " (could not shift the heads' biases; tested on the raw encoder)"
+    return CheckResult(name, weight, 0.0, message, hint)
+
+
+def _architecture(data: QuestionData, rec: Recorder) -> CheckResult:
+    parts, messages = [], []
+    for model in ("encoder", "decoder"):
+        layers = (rec.get(f"z10.{model}.facts") or {}).get("layers")
+        got = layer_tokens(layers) if layers is not None else None
+        want = data.spec["layers"][model]
+        parts.append(0.25 * (got == want))
+        if got is None:
+            messages.append(f"{model}: no model to inspect")
+        elif got != want:
+            messages.append(f"{model}: " + "; ".join(dict.fromkeys(differences(got, want))))
+    for z_dim, kwargs in _builds(data):
+        hidden = kwargs.get("hidden_dim", 512)
+        for model in ("encoder", "decoder"):
+            got = (rec.get(f"z{z_dim}.{model}.facts") or {}).get("params")
+            count = data.spec["params"][model][str(z_dim)]
+            parts.append(0.125 * (got == count))
+            if got != count:
+                shown = "no model" if got is None else f"{got:,}"
+                messages.append(
+                    f"{model}, z_dim={z_dim}, hidden_dim={hidden}: got {shown} "
+                    f"parameters, expected {count:,}"
+                )
+    fraction = sum(parts)
+    hint = ""
+    if fraction < 1:
+        hint = architecture_hint(data, messages)
+        small = any("hidden_dim=64" in m for m in messages)
+        if small and not any("hidden_dim=512" in m for m in messages):
+            hint = data.hint("hidden_dim")
+    shown = "; ".join(messages[:3]) + ("; ..." if len(messages) > 3 else "")
+    return CheckResult(data.name(4), data.weight(4), fraction, shown, hint)
+
+
+def _convolutional(data: QuestionData, rec: Recorder) -> CheckResult:
+    encoder = (rec.get("z10.encoder.facts") or {}).get("layers") or []
+    decoder = (rec.get("z10.decoder.facts") or {}).get("layers") or []
+    classes = {
+        "encoder": {x.get("class") for x in encoder},
+        "decoder": {x.get("class") for x in decoder},
+    }
+    enc_ok = "Conv2D" in classes["encoder"]
+    dec_ok = bool(classes["decoder"] & {"Conv2DTranspose", "UpSampling2D"}) and bool(
+        classes["decoder"] & {"Conv2D", "Conv2DTranspose"}
+    )
+    messages = []
+    if not enc_ok:
+        messages.append("no Conv2D layer in the encoder")
+    if not dec_ok:
+        messages.append("no Conv2DTranspose (or UpSampling2D + Conv2D) in the decoder")
+    hint = "" if enc_ok and dec_ok else data.hint("convolutional")
+    return CheckResult(
+        data.name(4), data.weight(4), (enc_ok + dec_ok) / 2, "; ".join(messages), hint
+    )
+
+
+def _training(data: QuestionData, rec: Recorder) -> CheckResult:
+    name, weight = data.name(5), data.weight(5)
+    history = (rec.get("train.history") or {}).get("loss") or []
+    if not rec.get("train.before.outputs"):
+        kind = rec.get("train.before.type")
+        message = (
+            f"vae(x) returned a {kind}, expected the VAE's dict of outputs"
+            if kind
+            else judge.error_text(rec, "train.before", "vae(x)") or "no VAE to train"
+        )
+        return CheckResult(name, weight, 0.0, message, data.hint("given_vae"))
+    if not history:
+        message = judge.error_text(rec, "train.fit", "vae.fit(x)") or judge.error_text(
+            rec, "train.compile", "vae.compile(optimizer)"
+        )
+        return CheckResult(
+            name, weight, 0.0, message or "fit reported no loss", data.hint("own_losses")
+        )
+    before, after = rec.array("train.before.elbo"), rec.array("train.after.elbo")
+    if before is None or before.shape != ():
+        message = judge.error_text(
+            rec, "train.before.elbo", "your vae_loss(x, y, z_mean, z_log_var)"
+        )
+        message = message or "your vae_loss did not give one number"
+        return CheckResult(name, weight, 0.0, message, data.hint("own_vae_loss"))
+    before = float(before)
+    after = float(after) if after is not None and after.shape == () else float("nan")
+    parts, messages, hints = [], [], []
+    lowered = np.isfinite(after) and after < before - 2.0
+    parts.append(0.5 * lowered)
+    if not lowered:
+        messages.append(f"negative ELBO before fit {before:.1f}, after {after:.1f} nats")
+        hints.append(data.hint("trained_through_z"))
+    first = history[0]
+    consistent = np.isfinite(first) and 0.5 * before <= first <= 1.5 * before
+    parts.append(0.5 * consistent)
+    if not consistent:
+        messages.append(
+            f"fit's loss in the first epoch: got {judge.fmt(first)}, expected about the "
+            f"negative ELBO, {before:.1f} nats"
+        )
+        hints.append(data.hint("losses_order"))
+    return CheckResult(name, weight, sum(parts), "; ".join(messages), "; ".join(hints))

@@ -1,0 +1,208 @@
+"""add_noise(x, sigma=20/255, seed=None): x + N(0, sigma^2) per pixel, clipped to [0, 1].
+
+Statistics of the noise on a mid-grey image (mean, sd, share within one sd, independence
+between images), the sigma argument, clipping on black and white images, seeding, float32 and
+x's shape, x left unchanged. The thresholds and hints are the grader's (prepared data).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tp_ae.selfcheck import judge
+from tp_ae.selfcheck.checks import Environment
+from tp_ae.selfcheck.data import QuestionData
+from tp_ae.selfcheck.recorder import Recorder
+from tp_ae.selfcheck.results import CheckResult
+
+MAIN_KEYS = ("grey.seed0", "grey.seed0.again", "grey.seed1", "sigma", "black", "white")
+CALL = "add_noise(x, seed=0)"
+
+
+def collect(fn, data: QuestionData, rec: Recorder, env: Environment) -> None:
+    grey = data.arrays["grey"]
+    calls = {
+        "grey.seed0": (grey, {"seed": 0}),
+        "grey.seed0.again": (grey, {"seed": 0}),
+        "grey.seed1": (grey, {"seed": 1}),
+        "grey.none1": (grey, {}),
+        "grey.none2": (grey, {}),
+        "sigma": (grey, {"sigma": data.setting("sigma_test"), "seed": 3}),
+        "black": (data.arrays["black"], {"seed": 4}),
+        "white": (data.arrays["white"], {"seed": 5}),
+    }
+    for key, (x, kwargs) in calls.items():
+        ok, value = rec.call(key, fn, x.copy(), **kwargs)
+        if ok:
+            rec.record_array(key, lambda value=value: value)
+            dtype = getattr(value, "dtype", None)
+            rec.put(f"{key}.dtype", (getattr(dtype, "name", None) or str(dtype)).replace("tf.", ""))
+    x = data.arrays["random"].copy()
+    if rec.call("inplace", fn, x, seed=6)[0]:
+        rec.record_array("inplace", lambda: x)
+
+
+def score(data: QuestionData, rec: Recorder) -> list[CheckResult]:
+    return [
+        _shape_dtype(data, rec),
+        _statistics(data, rec),
+        _sigma(data, rec),
+        _clipping(data, rec),
+        _seeding(data, rec),
+        _unchanged(data, rec),
+    ]
+
+
+def _check(data, index, fraction, messages, hints) -> CheckResult:
+    return CheckResult(
+        data.name(index),
+        data.weight(index),
+        float(fraction),
+        "; ".join(messages),
+        "; ".join(dict.fromkeys(hints)),
+    )
+
+
+def _shape_dtype(data: QuestionData, rec: Recorder) -> CheckResult:
+    got = rec.array("grey.seed0")
+    if got is None:
+        return _check(data, 0, 0.0, [judge.error_text(rec, "grey.seed0", CALL)], [])
+    messages, hints, parts = [], [], []
+    want = data.arrays["grey"].shape
+    parts.append(got.shape == want)
+    if got.shape != want:
+        messages.append(
+            f"got shape {judge.shape_text(got.shape)}, expected {judge.shape_text(want)}"
+        )
+        hints.append(data.hint("shape"))
+    dtype = rec.get("grey.seed0.dtype")
+    parts.append(dtype == "float32")
+    if dtype != "float32":
+        messages.append(f"got dtype {dtype}, expected float32")
+        hints.append(data.hint("dtype"))
+    return _check(data, 0, np.mean(parts), messages, hints)
+
+
+def _noise(rec: Recorder, key: str) -> np.ndarray | None:
+    got = rec.array(key)
+    return None if got is None else np.float64(got) - 0.5
+
+
+def _statistics(data: QuestionData, rec: Recorder) -> CheckResult:
+    sigma, gauss = data.setting("sigma"), data.setting("gauss_within_1sd")
+    noise = _noise(rec, "grey.seed0")
+    if noise is None:
+        return _check(data, 1, 0.0, [judge.error_text(rec, "grey.seed0", CALL)], [])
+    if noise.shape != data.arrays["grey"].shape:
+        return _check(
+            data, 1, 0.0, [f"got shape {judge.shape_text(noise.shape)}, cannot compare"], []
+        )
+    mean, sd = float(noise.mean()), float(noise.std())
+    parts, messages, hints = [], [], []
+    parts.append(abs(mean) < 0.003)  # se = sigma / sqrt(25088) = 0.0005
+    if not parts[-1]:
+        messages.append(f"noise mean: got {mean:.4g}, expected 0")
+        hints.append(data.hint("mean"))
+    parts.append(abs(sd / sigma - 1) < 0.05)
+    if not parts[-1]:
+        messages.append(f"noise sd: got {sd:.4g}, expected sigma = 20/255 = {sigma:.4g}")
+        hints.append(_sd_hint(data, sd))
+    if sd > 0:
+        within = float(np.mean(np.abs(noise - mean) < sd))
+        parts.append(abs(within - gauss) < 0.02)
+        if not parts[-1]:
+            messages.append(
+                f"share of the noise within one sd: got {within:.3f}, "
+                f"expected {gauss:.3f} for Gaussian noise"
+            )
+            hints.append(data.hint("gaussian"))
+        per_pixel = float(noise.std(axis=0).mean())
+        parts.append(abs(per_pixel / sd - 1) < 0.1)
+        if not parts[-1]:
+            messages.append(
+                f"noise sd across images at a fixed pixel: got {per_pixel:.4g}, expected {sd:.4g}"
+            )
+            hints.append(data.hint("independent"))
+    else:
+        parts.append(False)
+    return _check(data, 1, np.mean(parts), messages, hints)
+
+
+def _sd_hint(data: QuestionData, sd: float) -> str:
+    """The hint of the known mistake whose noise sd this is (prepared: sd values, hints)."""
+    for mistake in data.spec["sd_mistakes"]:
+        low, high = mistake.get("below"), mistake.get("above")
+        if low is not None and sd < low or high is not None and sd > high:
+            return mistake["hint"]
+        if "sd" in mistake and abs(sd / mistake["sd"] - 1) < mistake["rtol"]:
+            return mistake["hint"]
+    return data.hint("sd")
+
+
+def _sigma(data: QuestionData, rec: Recorder) -> CheckResult:
+    wanted = data.setting("sigma_test")
+    noise = _noise(rec, "sigma")
+    if noise is None:
+        call = f"add_noise(x, sigma={wanted:g}, seed=3)"
+        return _check(data, 2, 0.0, [judge.error_text(rec, "sigma", call)], [])
+    sd = float(noise.std())
+    ok = abs(sd / wanted - 1) < 0.05
+    message = [] if ok else [f"noise sd with sigma={wanted:g}: got {sd:.4g}, expected {wanted:g}"]
+    return _check(data, 2, ok, message, [] if ok else [data.hint("sigma")])
+
+
+def _clipping(data: QuestionData, rec: Recorder) -> CheckResult:
+    parts, messages, hints = [], [], []
+    for key, bound in (("black", 0.0), ("white", 1.0)):
+        got = rec.array(key)
+        if got is None:
+            parts.append(0.0)
+            messages.append(judge.error_text(rec, key, f"add_noise({key} image)"))
+            continue
+        got = np.float64(got)
+        low, high = float(got.min()), float(got.max())
+        at_bound = float(np.mean(got == bound))
+        inside = low >= 0.0 and high <= 1.0
+        clipped = abs(at_bound - 0.5) < 0.05
+        parts.append((inside + clipped) / 2)
+        if not inside:
+            messages.append(f"{key} image: got values in [{low:.3g}, {high:.3g}], expected [0, 1]")
+            hints.append(data.hint("clip"))
+        elif not clipped:
+            messages.append(
+                f"{key} image: {at_bound:.0%} of pixels at {bound:g}, expected about 50% "
+                "(half the noise is clipped)"
+            )
+            hints.append(data.hint("clip_only"))
+    return _check(data, 3, np.mean(parts), messages, hints)
+
+
+def _seeding(data: QuestionData, rec: Recorder) -> CheckResult:
+    first, again, other = (rec.array(k) for k in ("grey.seed0", "grey.seed0.again", "grey.seed1"))
+    none1, none2 = rec.array("grey.none1"), rec.array("grey.none2")
+    parts, messages, hints = [], [], []
+    same = first is not None and again is not None and np.array_equal(first, again)
+    parts.append(0.5 * same)
+    if not same:
+        messages.append("two calls with seed=0 gave different noise")
+        hints.append(data.hint("same_seed"))
+    differ = first is not None and other is not None and not np.array_equal(first, other)
+    parts.append(0.25 * differ)
+    if not differ:
+        messages.append("seed=0 and seed=1 gave the same noise")
+        hints.append(data.hint("other_seed"))
+    fresh = none1 is not None and none2 is not None and not np.array_equal(none1, none2)
+    parts.append(0.25 * fresh)
+    if not fresh:
+        messages.append("two calls with seed=None gave the same noise")
+        hints.append(data.hint("fresh"))
+    return _check(data, 4, sum(parts), messages, hints)
+
+
+def _unchanged(data: QuestionData, rec: Recorder) -> CheckResult:
+    after = rec.array("inplace")
+    if after is None:
+        return _check(data, 5, 0.0, [judge.error_text(rec, "inplace", "add_noise(x, seed=6)")], [])
+    ok = np.array_equal(after, data.arrays["random"])
+    message = [] if ok else [f"x changed after the call: {judge.fmt(after)}"]
+    return _check(data, 5, ok, message, [] if ok else [data.hint("inplace")])
