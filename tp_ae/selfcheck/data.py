@@ -50,7 +50,7 @@ class QuestionData:
     def setting(self, key: str):
         return self.spec["settings"][key]
 
-    def mistakes(self, case: str) -> list[tuple[np.ndarray, str]]:
+    def known_mistakes(self, case: str) -> list[tuple[np.ndarray, str]]:
         """(values, hint) of each known mistake on a case's inputs."""
         hints = self.spec.get("mistakes", {}).get(case, [])
         return [(self.arrays[f"mistake.{case}.{i}"], hint) for i, hint in enumerate(hints)]

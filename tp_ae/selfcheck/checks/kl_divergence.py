@@ -34,7 +34,7 @@ def score(data: QuestionData, rec: Recorder) -> list[CheckResult]:
             key,
             f"inputs {data.arrays[f'{key}.mu'].shape}",
             data.arrays[f"expected.{key}"],
-            data.mistakes(key),
+            data.known_mistakes(key),
         )
         for key in ("random", "small")
     ]

@@ -31,7 +31,7 @@ def collect(fn, data: QuestionData, rec: Recorder, env: Environment) -> None:
 def score(data: QuestionData, rec: Recorder) -> list[CheckResult]:
     labels = {"random": "grey x", "binary": "binary x"}
     cases = [
-        judge.Case(key, label, data.arrays[f"expected.{key}"], data.mistakes(key))
+        judge.Case(key, label, data.arrays[f"expected.{key}"], data.known_mistakes(key))
         for key, label in labels.items()
     ]
     shape, values, _ = judge.shape_and_values(

@@ -109,7 +109,7 @@ def score(data: QuestionData, rec: Recorder) -> list[CheckResult]:
         "random",
         "random x, y, z_mean, z_log_var",
         data.arrays["expected.random"],
-        data.mistakes("random"),
+        data.known_mistakes("random"),
     )
     shape, values, _ = judge.shape_and_values(
         rec,
