@@ -59,7 +59,8 @@ def release_handout(text: str, config: CourseConfig, address: str) -> str:
     text = _replace_section(text, SETUP_TITLE, setup_section(address))
     text = _titles(text, config)
     text = re.sub(
-        r"^Default points \(your instructor may change them\):.*?(?=^A function that is missing)",
+        r"^Default points \(your instructor may change them\):.*?"
+        r"(?=A\s+function\s+that\s+is\s+missing)",
         points_table(config) + "\n",
         text,
         flags=re.S | re.M,
