@@ -5,17 +5,23 @@ student starts from (the stub's docstring, the lines around the solution region,
 NotImplementedError``). It is normalised before comparing: comments, docstrings and whitespace
 go (the code is parsed and unparsed), and the names the function binds (its parameters and local
 variables) are renamed ``v0, v1, ...`` in order of first use, so renaming variables or reformatting
-hides nothing. Library names (``ops.sum``, ``layers.Dense``) are kept: they are the answer.
+hides nothing. Dead code goes too (assignments nothing reads, statements after a ``return``),
+so an inserted ``unused = 0`` hides nothing either. Library names (``ops.sum``,
+``layers.Dense``) are kept: they are the answer. The reference is read, as text, from the module
+the question table names (``tp_ae.questions``), its markers found by ``tp_ae.exercises.markers``.
 
 The score of a pair is the Jaccard index of their sets of ``KGRAM``-token windows, in [0, 1]
 (1.0: the same normalised code). A pair is flagged when its score reaches the threshold and both
 answers are long enough to be telling: a one-line ``vae_loss`` has few ways to be written.
-Flags are leads for a human to read, not verdicts.
+Each row against ``<reference>`` also says whether the answer is a copy of the reference
+(``copy_of_reference``, from the same threshold and for any length: many honest one-line
+``vae_loss`` answers are "copies" too). Flags are leads for a human to read, not verdicts.
 """
 
 from __future__ import annotations
 
 import ast
+import copy
 import csv
 import io
 from collections.abc import Iterable, Mapping
@@ -25,14 +31,23 @@ from pathlib import Path
 import numpy as np
 
 from grader.writers import atomic_write_text
+from tp_ae.exercises.markers import END, clear_regions, find_regions, strip_markers
+from tp_ae.questions import QUESTION_IDS, question
 
 REFERENCE = "<reference>"  # the submission_b of a row comparing a submission with tp_ae's answer
-REFERENCE_MODULES = ("autoencoders.py", "losses.py", "vae.py")  # in tp_ae/, read as text
 DEFAULT_THRESHOLD = 0.9  # Jaccard score from which a pair is flagged
 MIN_TOKENS = 20  # an answer shorter than this (normalised tokens) is scored but never flagged
 KGRAM = 4  # tokens per window
-BEGIN_MARKER, END_MARKER = "### BEGIN SOLUTION", "### END SOLUTION"
-COLUMNS = ("question", "submission_a", "submission_b", "score", "tokens_a", "tokens_b", "flagged")
+COLUMNS = (
+    "question",
+    "submission_a",
+    "submission_b",
+    "score",
+    "tokens_a",
+    "tokens_b",
+    "flagged",
+    "copy_of_reference",  # "yes": submission_a's answer is the reference's, whatever its length
+)
 
 
 @dataclass(frozen=True)
@@ -67,10 +82,58 @@ def answer_of(source: str, scaffold: Iterable[tuple[str, ...]] = ()) -> Answer |
         return None
     given = set(scaffold)
     body = [s for s in statements if not _is_stub(s) and _shape(s) not in given]
+    body = without_dead_code(body, context=[s for s in statements if _shape(s) in given])
     if not body:
         return None
     tokens = _canonical_tokens(arguments, body)
     return Answer(tokens, frozenset(_windows(tokens)))
+
+
+def without_dead_code(body: list[ast.stmt], context: list[ast.stmt]) -> list[ast.stmt]:
+    """``body`` without the code that cannot change the answer: statements after a ``return``
+    or ``raise`` in their block, and assignments to names that nothing reads (in ``body`` or
+    in ``context``, the given lines around it), repeated until none is left.
+    Inserting ``unused = 0`` into a copied answer then changes nothing."""
+    body = copy.deepcopy(body)
+    while True:
+        read = {
+            node.id
+            for statement in context + body
+            for node in ast.walk(statement)
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+        }
+        pruned = _prune(body, read)
+        if ast.dump(ast.Module(pruned, [])) == ast.dump(ast.Module(body, [])):
+            return pruned
+        body = pruned
+
+
+def _prune(block: list[ast.stmt], read: set[str]) -> list[ast.stmt]:
+    kept: list[ast.stmt] = []
+    for statement in block:
+        if _dead_store(statement, read) or isinstance(statement, ast.Pass):
+            continue
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(statement, field, None)
+            if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                setattr(statement, field, _prune(inner, read))
+        kept.append(statement)
+        if isinstance(statement, (ast.Return, ast.Raise)):
+            break  # the rest of the block never runs
+    return kept
+
+
+def _dead_store(statement: ast.stmt, read: set[str]) -> bool:
+    """An assignment whose every target is a plain name that nothing reads."""
+    if isinstance(statement, ast.Assign):
+        targets = statement.targets
+    elif isinstance(statement, (ast.AnnAssign, ast.AugAssign)):
+        targets = [statement.target]
+    else:
+        return False
+    names = [n for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+    plain = all(isinstance(t, (ast.Name, ast.Tuple, ast.List)) for t in targets)
+    return plain and bool(names) and not any(n.id in read for n in names)
 
 
 def _dedent(source: str) -> str:
@@ -174,8 +237,11 @@ def _windows(tokens: tuple[str, ...]) -> Iterable[tuple[str, ...]]:
 
 
 def reference_sources(package_dir: Path | None = None) -> dict[str, str]:
-    """Question id -> the reference function's source, ``### BEGIN/END SOLUTION`` lines removed."""
-    return {qid: _strip_markers(src) for qid, src in _reference_functions(package_dir).items()}
+    """Question id -> the reference function's source, solution marker lines removed."""
+    out = {}
+    for qid, source in _reference_functions(package_dir).items():
+        out[qid] = strip_markers(source, find_regions(source, qid))
+    return out
 
 
 def scaffolds(package_dir: Path | None = None) -> dict[str, frozenset[tuple[str, ...]]]:
@@ -183,44 +249,39 @@ def scaffolds(package_dir: Path | None = None) -> dict[str, frozenset[tuple[str,
 
     Those are the lines the stub gives every student (e.g. ``return encoder, decoder, ae``).
     """
-    out: dict[str, frozenset[str]] = {}
+    out: dict[str, frozenset[tuple[str, ...]]] = {}
     for qid, source in _reference_functions(package_dir).items():
-        lines = source.splitlines()
-        inside, keep = False, []
-        for line in lines:
-            if line.strip() == BEGIN_MARKER:
-                inside = True
-            elif line.strip() == END_MARKER:
-                inside = False
-            elif not inside:
-                keep.append(line)
-        function = ast.parse(_dedent("\n".join(keep))).body[0]
+        given = clear_regions(source, find_regions(source, qid), lambda region: ["pass"])
+        function = ast.parse(_dedent(given)).body[0]
         out[qid] = frozenset(_shape(s) for s in function.body if not _is_stub(s))
     return out
 
 
 def _reference_functions(package_dir: Path | None) -> dict[str, str]:
-    from grader.config import QUESTION_IDS
-
+    """Question id -> its reference function's source, read from the module the question table
+    names (``question(qid).reference``, e.g. ``tp_ae.losses``)."""
     folder = package_dir or _tp_ae_dir()
     found: dict[str, str] = {}
-    for name in REFERENCE_MODULES:
-        text = (folder / name).read_text(encoding="utf-8")
+    for qid in QUESTION_IDS:
+        module = question(qid).reference
+        if module is None:
+            continue
+        path = folder / (module.split(".", 1)[1].replace(".", "/") + ".py")
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
         for node in ast.parse(text).body:
-            if isinstance(node, ast.FunctionDef) and node.name in QUESTION_IDS:
-                found[node.name] = ast.get_source_segment(text, node) or ""
-    return {qid: found[qid] for qid in QUESTION_IDS if qid in found}
+            if isinstance(node, ast.FunctionDef) and node.name == qid:
+                end = node.end_lineno  # a closing marker after the last statement belongs too
+                while end < len(lines) and lines[end].strip() == END:
+                    end += 1
+                found[qid] = "\n".join(lines[node.lineno - 1 : end])
+    return found
 
 
 def _tp_ae_dir() -> Path:
     import tp_ae  # cheap: no Keras
 
     return Path(tp_ae.__file__).resolve().parent
-
-
-def _strip_markers(source: str) -> str:
-    markers = (BEGIN_MARKER, END_MARKER)
-    return "\n".join(s for s in source.splitlines() if s.strip() not in markers)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -255,14 +316,12 @@ def similarity_rows(
     sources: Mapping[str, Mapping[str, str]],
     threshold: float = DEFAULT_THRESHOLD,
     package_dir: Path | None = None,
-) -> list[tuple[str, str, str, float, int, int, str]]:
+) -> list[tuple[str, str, str, float, int, int, str, str]]:
     """Rows of ``similarity.csv`` (see ``COLUMNS``), flagged rows first, then by score.
 
     ``sources``: submission name -> {question id: function source}. Pairs where either side
     has no answer to that question (missing, unparsable, stub) get no row.
     """
-    from grader.config import QUESTION_IDS
-
     reference = reference_sources(package_dir)
     given = scaffolds(package_dir)
     keys, rows = [], []
@@ -284,6 +343,8 @@ def similarity_rows(
         # sort keys: flagged first, then highest score, question order, names (already sorted)
         keys.append(np.stack([~flagged, -scores, np.full_like(scores, q), i, j]))
         labels = np.where(flagged, "yes", "no")
+        is_reference = np.array([names[k] == REFERENCE for k in j], dtype=bool)
+        copies = np.where(is_reference & (scores >= threshold), "yes", "no")
         rows.extend(
             zip(
                 [qid] * len(i),
@@ -293,6 +354,7 @@ def similarity_rows(
                 lengths[i].tolist(),
                 lengths[j].tolist(),
                 labels.tolist(),
+                copies.tolist(),
                 strict=True,
             )
         )
@@ -311,7 +373,9 @@ def write_similarity(
     """Write ``out_dir/similarity.csv``: a score per pair and question, and flags.
 
     ``submissions``: submission name (as in the gradebook) -> its path (file or folder).
-    Columns ``question, submission_a, submission_b, score, tokens_a, tokens_b, flagged``;
+    Columns ``question, submission_a, submission_b, score, tokens_a, tokens_b, flagged,
+    copy_of_reference`` (the last: "yes" on a row against ``<reference>`` scoring from the
+    threshold, short answers included, where ``flagged`` needs 20 tokens);
     ``submission_b`` is ``<reference>`` for the comparison with tp_ae's answer. Written
     atomically; returns the path.
     """

@@ -202,3 +202,29 @@ def test_exercise_stubs_have_no_answer_and_solutions_match_the_reference(tmp_pat
     assert {r["submission_a"] for r in rows} == {"solution"}
     assert sorted(r["question"] for r in rows) == sorted(QUESTION_IDS)
     assert {(r["submission_b"], r["score"]) for r in rows} == {(REFERENCE, "1.0")}
+
+
+@pytest.mark.parametrize("qid", ["build_vae", "kl_divergence", "build_conv_autoencoder"])
+def test_dead_code_hides_no_copy_of_the_reference(qid):
+    """Does a copied reference answer with dead lines inserted (an unused assignment, a chain
+    of them, code after the return) still score 1.0 against the reference?"""
+    reference, given = reference_sources()[qid], scaffolds()[qid]
+    lines = reference.splitlines()
+    after_doc = next(k for k, line in enumerate(lines) if k and line.strip().endswith('"""')) + 1
+    dead = ["    unused = 0", "    junk = unused + 1"]
+    copied = "\n".join(lines[:after_doc] + dead + lines[after_doc:] + ["    unreachable = 1"])
+    pair = [answer_of(reference, given), answer_of(copied, given)]
+    assert jaccard_matrix(pair)[0, 1] == 1.0
+
+
+def test_copy_of_the_reference_reported_even_when_short(tmp_path):
+    """Is a pasted one-line vae_loss (under MIN_TOKENS: never 'flagged') reported as a copy of
+    the reference, and an honest different KL not?"""
+    vae_loss = reference_sources()["vae_loss"]
+    sources = {"dan": {"vae_loss": vae_loss, "kl_divergence": KL_OTHER}}
+    rows = {(r[0], r[1], r[2]): r for r in similarity_rows(sources)}
+    pasted = rows[("vae_loss", "dan", REFERENCE)]
+    assert pasted[COLUMNS.index("tokens_a")] < MIN_TOKENS
+    assert pasted[COLUMNS.index("flagged")] == "no"
+    assert pasted[COLUMNS.index("copy_of_reference")] == "yes"
+    assert rows[("kl_divergence", "dan", REFERENCE)][COLUMNS.index("copy_of_reference")] == "no"
