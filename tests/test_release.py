@@ -36,13 +36,29 @@ def release(tmp_path_factory):
     return built, target
 
 
+# Run in the installed release only: the course repository's editable install (this test's
+# environment) adds an import finder that would serve tp_ae.losses & co. from the repository.
+ISOLATED = (
+    "import runpy, sys; "
+    "sys.meta_path[:] = [f for f in sys.meta_path "
+    "if 'editable' not in getattr(f, '__module__', '')]; "
+    "sys.argv[0] = 'tp_ae.selfcheck'; "
+)
+
+
+def release_python(target: Path, cwd: Path, code: str, *args: str):
+    """Run ``code`` with the installed release (and the venv's dependencies) only."""
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    env.pop("TP_AE_SELFCHECK_DATA", None)
+    command = [sys.executable, "-c", ISOLATED + code, *args]
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
+
+
 def run_check(target: Path, cwd: Path, *paths: Path) -> tuple[str, dict]:
     """``tp-ae check`` of the installed release, from ``cwd``: (its output, its JSON)."""
     out = cwd / "results.json"
-    env = {**os.environ, "PYTHONPATH": str(target)}
-    env.pop("TP_AE_SELFCHECK_DATA", None)
-    command = [sys.executable, "-m", "tp_ae.selfcheck", *map(str, paths), "--json", str(out)]
-    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
+    code = "runpy.run_module('tp_ae.selfcheck', run_name='__main__')"
+    done = release_python(target, cwd, code, *map(str, paths), "--json", str(out))
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout, json.loads(out.read_text(encoding="utf-8"))
 
@@ -113,6 +129,9 @@ def test_self_check_full_marks_and_kl_hint(release, tmp_path):
         handle.write(KL_NO_HALF)
     empty = tmp_path / "empty"
     empty.mkdir()
+    probe = "import tp_ae, importlib.util as u; print(tp_ae.__file__, u.find_spec('tp_ae.losses'))"
+    where = release_python(target, empty, probe)
+    assert where.stdout.startswith(str(target)) and where.stdout.split()[-1] == "None"
     text, results = run_check(target, empty, correct, wrong)
     assert "Checked questions: 22 / 21 (including 1 bonus)." in text
     good, bad = results[str(correct)], results[str(wrong)]
@@ -126,7 +145,20 @@ def _agreement_entries():
     """The corpus entries whose code runs harmlessly in one process: wrong answers, integrity
     cases, load errors (the hostile ones end or hang the process: the self-check runs the
     student's own code in the student's own process, by design)."""
-    return [e for e in CORPUS_ENTRIES if not e.name.startswith("hostile_")]
+    return [
+        e
+        for e in CORPUS_ENTRIES
+        if not e.name.startswith("hostile_") and e.name not in NOT_REPRODUCIBLE
+    ]
+
+
+# Entries on which the release cannot give what the grader gives, and why.
+NOT_REPRODUCIBLE = {
+    # imports tp_ae.losses.kl_divergence: the grader gives 0 (it calls the reference); the
+    # release has no tp_ae.losses, the import fails (a load warning) and the entry's own,
+    # earlier and correct kl_divergence is checked
+    "integrity_direct_import",
+}
 
 
 @pytest.mark.slow
@@ -152,7 +184,8 @@ def test_self_check_agrees_with_the_grader_on_the_corpus(release, tmp_path):
             points = getattr(expected, "points_earned", None)
             points = expected.points if points is None else points
             got = mine[qid]["points_earned"] if qid in mine else 0.0
-            tolerance = 0.2 * 3 if qid in HEAVY else 1e-6
-            if abs(got - points) > tolerance:
-                disagreements.append((entry.name, qid, got, points))
-    assert disagreements == []
+            tolerance = 0.2 * 3 if qid in HEAVY else 1e-6  # the training check: own losses
+            if abs(got - points) > 1e-6:
+                disagreements.append((entry.name, qid, got, points, tolerance))
+    print("release vs grader, differing:", disagreements)
+    assert [d for d in disagreements if abs(d[2] - d[3]) > d[4]] == []

@@ -89,6 +89,9 @@ def check_question(
         result.status, result.message = r.LOAD_ERROR, f"not graded: {source.error}"
         return result, True
     modules, load_errors = load_modules(submission)
+    result.notes += [
+        f"while loading, {error} (the statements after it still ran)" for error in load_errors
+    ]
     try:
         fn = find_function(qid, modules)
         if fn is None:
