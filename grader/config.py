@@ -35,7 +35,7 @@ from tp_ae.errors import TpAeError
 from tp_ae.questions import CODE_QUESTIONS, QUESTION_IDS, VISIBILITIES, question
 
 QUESTION_PART: dict[str, str] = {q.id: q.part for q in CODE_QUESTIONS}  # id -> file stem
-DEFAULT_POINTS: dict[str, float] = {q.id: float(q.points) for q in CODE_QUESTIONS}
+DEFAULT_POINTS: dict[str, float] = {q.id: float(q.points_possible) for q in CODE_QUESTIONS}
 
 DEFAULT_TIMEOUT_SECONDS = 60.0
 DEFAULT_MEMORY_MB = 2048
@@ -43,13 +43,14 @@ DEFAULT_MEMORY_MB = 2048
 _DEFAULTS_KEYS = ("timeout_seconds", "memory_mb", "visibility")
 _QUESTION_KEYS = ("points", "bonus", *_DEFAULTS_KEYS)
 _TOP_LEVEL_KEYS = ("defaults", "questions")
+_FIELDS = {"points": "points_possible"}  # TOML key -> QuestionConfig field, where they differ
 
 
 @dataclass(frozen=True)
 class QuestionConfig:
     """How one question is graded."""
 
-    points: float  # points for a fully correct answer
+    points_possible: float  # points for a fully correct answer (TOML key: points)
     bonus: bool  # True: counts in score but not in max_score
     timeout_seconds: float  # wall-clock limit for the question's checks
     memory_mb: int  # memory cap for the checked code, on top of the grader process's own
@@ -69,7 +70,7 @@ class CourseConfig:
     @property
     def max_score(self) -> float:
         """Sum of the points of the questions that are not bonus."""
-        return float(sum(q.points for q in self.questions.values() if not q.bonus))
+        return float(sum(q.points_possible for q in self.questions.values() if not q.bonus))
 
     def hidden_questions(self) -> list[str]:
         """Question ids whose visibility is not ``visible``, in TP order."""
@@ -81,7 +82,7 @@ def default_config() -> CourseConfig:
     return CourseConfig(
         {
             qid: QuestionConfig(
-                points=DEFAULT_POINTS[qid],
+                points_possible=DEFAULT_POINTS[qid],
                 bonus=question(qid).bonus,
                 timeout_seconds=DEFAULT_TIMEOUT_SECONDS,
                 memory_mb=DEFAULT_MEMORY_MB,
@@ -135,7 +136,10 @@ def config_from_mapping(data: Mapping[str, object], source: Path | None = None) 
             raise TpAeError(f"{where}[questions.{qid}] must be a table")
         _reject_unknown(table, _QUESTION_KEYS, f"{where}unknown key '{{key}}' in [questions.{qid}]")
         merged = {**defaults, **table}
-        values = {key: _validate(key, merged[key], f"{where}[questions.{qid}]") for key in merged}
+        values = {
+            _FIELDS.get(key, key): _validate(key, merged[key], f"{where}[questions.{qid}]")
+            for key in merged
+        }
         settings[qid] = replace(base[qid], **values)
     return CourseConfig(settings, source)
 

@@ -23,10 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from grader import results as r
 from grader.checks import check_module
 from grader.config import QUESTION_IDS, CourseConfig
-from grader.results import QuestionResult, SubmissionResult
+from grader.results import QuestionResult, Status, SubmissionResult
 from grader.sandbox import RawOutcome, Task, run_child
 from grader.scoring import before_running, new_result, score_question
 from grader.submission import Submission, SubmissionError, read_submission
@@ -176,7 +175,8 @@ def _prepare(name: str, path: Path, config: CourseConfig, wanted: set[str]) -> _
     except SubmissionError as err:
         item = _Pending(name, path, None)
         item.by_id = {
-            q: new_result(q, config[q], r.LOAD_ERROR, f"not graded: {err}") for q in QUESTION_IDS
+            q: new_result(q, config[q], Status.LOAD_ERROR, f"not graded: {err}")
+            for q in QUESTION_IDS
         }
         item.load_error = str(err)
         return item
@@ -191,7 +191,7 @@ def _prepare(name: str, path: Path, config: CourseConfig, wanted: set[str]) -> _
                 if hidden
                 else "its part is not in what was given"
             )
-            item.by_id[qid] = new_result(qid, config[qid], r.NOT_RUN, f"not run: {reason}")
+            item.by_id[qid] = new_result(qid, config[qid], Status.NOT_RUN, f"not run: {reason}")
             continue
         early = before_running(qid, config[qid], submission)
         if early is not None:

@@ -12,10 +12,9 @@ import traceback
 
 import numpy as np
 
-from grader import results as r
 from grader.checks import check_module
 from grader.config import QUESTION_PART, QuestionConfig
-from grader.results import CheckResult, QuestionResult
+from grader.results import CheckResult, QuestionResult, Status
 from grader.sandbox import RawOutcome
 from grader.submission import Submission
 from tp_ae.questions import question
@@ -26,7 +25,7 @@ SIGNATURE_WEIGHT = 0.1
 def new_result(qid: str, config: QuestionConfig, status: str, message: str = "") -> QuestionResult:
     return QuestionResult(
         question_id=qid,
-        max_points=config.points,
+        points_possible=config.points_possible,
         bonus=config.bonus,
         visibility=config.visibility,
         status=status,
@@ -41,13 +40,13 @@ def before_running(
     source = submission.file_for(qid)
     part = QUESTION_PART[qid]
     if source is not None and source.error:
-        return new_result(qid, config, r.LOAD_ERROR, f"not graded: {source.error}")
+        return new_result(qid, config, Status.LOAD_ERROR, f"not graded: {source.error}")
     if qid not in submission.defined_names():
         where = source.display_name if source else f"{part}.py or {part}.ipynb"
         return new_result(
             qid,
             config,
-            r.MISSING,
+            Status.MISSING,
             f"{qid} is not defined in your submission (expected in {where}, "
             "with the name and signature of the handout)",
         )
@@ -58,10 +57,10 @@ def score_question(
     qid: str, config: QuestionConfig, outcome: RawOutcome, inputs: dict[str, np.ndarray]
 ) -> QuestionResult:
     """Turn the child's outcome for one question into points, checks and messages."""
-    result = new_result(qid, config, r.GRADED)
+    result = new_result(qid, config, Status.GRADED)
     result.seconds = outcome.seconds
     if outcome.tripped:
-        result.status = r.INTEGRITY
+        result.status = Status.INTEGRITY
         how = "reads the source of" if all(":source" in t for t in outcome.tripped) else "calls"
         result.message = (
             f"Your {qid} {how} the reference implementation {question(qid).reference}.{qid} "
@@ -78,7 +77,7 @@ def score_question(
         return _grader_error(result, str(harness_error))
     load_errors = obs.get("__load_errors__") or []
     if obs.get("__found_in__") is None:
-        result.status = r.MISSING
+        result.status = Status.MISSING
         result.message = f"{qid} is not defined (or not callable) once your file is loaded" + (
             f"; loading reported: {'; '.join(load_errors)}" if load_errors else ""
         )
@@ -86,7 +85,7 @@ def score_question(
     module = check_module(qid)
     errors = [obs.error(key) for key in module.MAIN_KEYS]
     if errors and all(e is not None and e.type == "NotImplementedError" for e in errors):
-        result.status = r.NOT_IMPLEMENTED
+        result.status = Status.NOT_IMPLEMENTED
         result.message = f"not implemented: {qid} still raises NotImplementedError (the stub)"
         return result
     try:
@@ -132,25 +131,25 @@ def _scaled(check: CheckResult, factor: float) -> CheckResult:
 
 def _failure(qid: str, config: QuestionConfig, outcome: RawOutcome) -> tuple[str, str]:
     if outcome.status == "timeout":
-        return r.TIMEOUT, (
+        return Status.TIMEOUT, (
             f"stopped after {config.timeout_seconds:g} s, the time limit of this question: "
             f"look for an endless loop or long training inside {qid}"
         )
     if outcome.status == "memory":
-        return r.MEMORY, (
+        return Status.MEMORY, (
             f"{outcome.detail or 'went over the memory limit'} (limit {config.memory_mb} MB): "
             f"look for huge arrays or models built inside {qid}"
         )
     if "could not be read back" in outcome.detail:
-        return r.EXITED, (f"{outcome.detail}: graded code must not patch NumPy or the grader")
-    return r.EXITED, (
+        return Status.EXITED, (f"{outcome.detail}: graded code must not patch NumPy or the grader")
+    return Status.EXITED, (
         f"{outcome.detail or 'the process ended'}: graded code must return, not call "
         "sys.exit/os._exit or crash the interpreter"
     )
 
 
 def _grader_error(result: QuestionResult, trace: str) -> QuestionResult:
-    result.status = r.GRADER_ERROR
+    result.status = Status.GRADER_ERROR
     result.checks = []
     result.message = (
         "the autograder failed on this question (not your fault); your instructor has the details"

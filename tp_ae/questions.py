@@ -7,7 +7,7 @@ function, the stub, the check module ``grader/checks/<id>.py``, its tests and it
 column.
 
     >>> from tp_ae.questions import QUESTIONS, question
-    >>> question("kl_divergence").handout, question("kl_divergence").points
+    >>> question("kl_divergence").handout, question("kl_divergence").points_possible
     ('2.2', 3.0)
 
 NumPy-free and TensorFlow-free: importing this module is instant.
@@ -36,7 +36,7 @@ class Question:
     part: str  # the exercise file stem that holds it (PART1 or PART2)
     handout: str  # its number in the handout, e.g. "2.2"
     kind: Kind  # "code": a function the grader runs; "written": graded by hand
-    points: float  # default points for a fully correct answer
+    points_possible: float  # default points for a fully correct answer
     reference: str | None = None  # the tp_ae module holding the reference answer (code only)
     bonus: bool = False  # counts in score, not in max_score
     heavy: bool = False  # trains a model while graded: scheduled first

@@ -46,9 +46,9 @@ def run(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     result = grade_submission(args.path, config, questions=visible)
     print(feedback_markdown(result))
-    shown = sum(q.points for q in result.questions if q.question_id in visible)
-    shown_max = sum(config[q].points for q in visible if not config[q].bonus)
-    bonus = sum(q.points for q in result.questions if q.question_id in visible and q.bonus)
+    shown = sum(q.points_earned for q in result.questions if q.question_id in visible)
+    shown_max = sum(config[q].points_possible for q in visible if not config[q].bonus)
+    bonus = sum(q.points_earned for q in result.questions if q.question_id in visible and q.bonus)
     extra = f" (including {format_points(bonus)} bonus)" if bonus else ""
     print(f"Checked questions: {format_points(shown)} / {format_points(shown_max)}{extra}.")
     if other_part:

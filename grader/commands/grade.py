@@ -1,18 +1,17 @@
 """``tp-ae grade PATH... --out DIR`` (also ``python -m grader``): grade submissions.
 
-Writes ``DIR/<submission>/results.json`` (Gradescope's format) and ``feedback.md``, then
-``DIR/gradebook.csv`` (atomically). Re-running skips submissions already graded in DIR unless
-``--force``. After grading several submissions, writes the class report and the similarity table
-when those modules are installed. Exit status 0 when every submission was graded, whatever the
-scores. Imports no TensorFlow: student code runs only in the sandboxed child.
+Writes ``DIR/<submission>/results.json`` (Gradescope's format) and ``feedback.md`` as each
+submission is done, then ``DIR/gradebook.csv`` once, atomically, from the results in memory (one
+row per submission of this run). A rerun reuses the result of a submission whose files have not
+changed (``--force`` regrades). After several submissions, writes the similarity table and the
+class report. Exit status 0 when every submission was graded, whatever the scores. Imports no
+TensorFlow: student code runs only in the sandboxed child.
 """
 
 from __future__ import annotations
 
 import argparse
 import concurrent.futures
-import importlib
-import json
 import os
 import sys
 import threading
@@ -60,42 +59,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from grader.config import load_config
-    from grader.submission import batch_entries, unique_names
 
     if args.jobs < 1:
         raise TpAeError(f"--jobs {args.jobs}: give a number of submissions >= 1")
     config = load_config(args.config)
-    paths = list(args.paths)
-    if args.batch is not None:
-        paths += batch_entries(args.batch, exclude=args.out)
-    if not paths:
-        raise TpAeError("no submission given: name files or folders, or use --batch DIR")
-    for path in paths:
-        if not path.exists():
-            raise TpAeError(f"{path}: no such file or folder")
+    named = _submissions(args)
     out_dir: Path = args.out
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise TpAeError(f"{out_dir}: cannot create the output folder ({err.strerror})") from None
-    named = unique_names(paths)
-    todo = {
-        name: path
-        for name, path in named.items()
-        if args.force or not already_graded(out_dir / name / "results.json")
-    }
-    failures = grade_all(todo, config, out_dir, jobs=args.jobs, quiet=args.quiet)
-
-    from grader.writers import write_gradebook
-
-    gradebook = write_gradebook(out_dir)
-    skipped = len(named) - len(todo)
-    summary = f"graded {len(todo)} submission(s)"
-    if skipped:
-        summary += f", skipped {skipped} already graded (--force to regrade)"
-    print(f"{summary}; gradebook: {gradebook}")
-    if not args.no_report and (len(named) > 1 or args.batch is not None):
-        write_class_outputs(out_dir, named)
+    results, todo = reuse_previous(named, out_dir, force=args.force)
+    results.update(grade_all(todo, config, out_dir, jobs=args.jobs, quiet=args.quiet))
+    write_class_outputs(out_dir, named, results, report=not args.no_report and len(named) > 1)
+    failures = sorted(name for name, result in results.items() if result.grader_error)
     if failures:
         print(
             f"tp-ae grade: {len(failures)} submission(s) could not be graded (grader error): "
@@ -106,120 +83,142 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def already_graded(results_json: Path) -> bool:
-    """A results.json this grader wrote, with no grader failure in it (those are regraded)."""
-    try:
-        data = json.loads(results_json.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    statuses = data.get("extra_data", {}).get("status", {}).values()
-    return "grader_error" not in statuses
+def _submissions(args: argparse.Namespace) -> dict[str, Path]:
+    """Output name -> path of every submission asked for; reserved output names are renamed."""
+    from grader.batch import output_name
+    from grader.submission import batch_entries, unique_names
+
+    paths = list(args.paths)
+    if args.batch is not None:
+        paths += batch_entries(args.batch, exclude=args.out)
+    if not paths:
+        raise TpAeError("no submission given: name files or folders, or use --batch DIR")
+    for path in paths:
+        if not os.path.lexists(path):
+            raise TpAeError(f"{path}: no such file or folder")
+    taken: set[str] = set()
+    return {output_name(name, taken): path for name, path in unique_names(paths).items()}
+
+
+def reuse_previous(named: Mapping[str, Path], out_dir: Path, *, force: bool):
+    """(results reused from an earlier run, the submissions left to grade). A result is reused
+    only for the very same files (content hash) and when it has no grader failure."""
+    from grader.batch import content_hash, previous_result, reusable
+
+    reused, todo = {}, {}
+    for name, path in named.items():
+        digest = content_hash(path)
+        previous = None if force else previous_result(out_dir, name)
+        if reusable(previous, digest):
+            reused[name] = previous
+        else:
+            todo[name] = (path, digest)
+    if reused:
+        print(f"reused {len(reused)} result(s) of unchanged submissions (--force to regrade)")
+    return reused, todo
 
 
 CHUNK = 25  # submissions per child: TensorFlow is imported once for each chunk
 
 
-def grade_all(
-    todo: Mapping[str, Path], config, out_dir: Path, *, jobs: int = 1, quiet: bool = False
-) -> list[str]:
-    """Grade and write every submission, ``jobs`` children side by side, each taking chunks of
-    up to CHUNK submissions; returns the names the grader itself failed on."""
-    from grader.grading import default_parallelism, grade_submissions
+def grade_all(todo: Mapping[str, tuple[Path, str]], config, out_dir: Path, *, jobs=1, quiet=False):
+    """Grade and write every submission (name -> (path, content hash)), ``jobs`` children
+    side by side, each taking chunks of up to CHUNK submissions; returns name -> result.
+    A chunk whose child cannot run gets the grader-failed result for what it had left."""
     from grader.progress import Progress
-    from grader.results import format_points
-    from grader.sandbox import GraderError
-    from grader.writers import write_submission
 
-    parallel, threads = default_parallelism(jobs)
-    progress = Progress(len(todo), enabled=not quiet)
-    cancel = threading.Event()
-    failures: list[str] = []
+    lanes = _Lanes(todo, config, out_dir, jobs, Progress(len(todo), enabled=not quiet))
     names = list(todo)
     size = max(1, min(CHUNK, -(-len(names) // jobs)))
     chunks = [names[i : i + size] for i in range(0, len(names), size)]
-
-    def written(result) -> None:
-        if cancel.is_set():
-            return
-        write_submission(result, out_dir)
-        note = f"{format_points(result.score)}/{format_points(result.max_score)}"
-        if result.load_error:
-            note += " (load error)"
-        progress.update(result.name, f"{note} in {result.wall_seconds:.1f} s")
-
-    def lane(chunk: list[str]) -> None:
-        done: set[str] = set()
-
-        def on_result(result) -> None:
-            done.add(result.name)
-            written(result)
-
-        try:
-            grade_submissions(
-                {name: todo[name] for name in chunk},
-                config,
-                parallel=parallel,
-                threads=threads,
-                cancel=cancel,
-                on_result=on_result,
-            )
-        except GraderError as err:
-            if cancel.is_set():
-                return
-            for name in chunk:
-                if name not in done:
-                    failures.append(name)
-                    written(_failed_result(name, todo[name], config, str(err)))
-
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(lane, chunk) for chunk in chunks]
+        futures = [pool.submit(lanes.grade, chunk) for chunk in chunks]
         try:
             for future in concurrent.futures.as_completed(futures):
                 future.result()
         except BaseException:
-            cancel.set()
+            lanes.cancel.set()
             for future in futures:
                 future.cancel()
             raise
-    return failures
+    return lanes.results
 
 
-def _failed_result(name: str, path: Path, config, message: str):
-    """A results.json for a submission the grader could not run (Otter-style: visible notice,
-    details hidden)."""
-    from grader import results as r
-    from grader.config import QUESTION_IDS
-    from grader.results import SubmissionResult
-    from grader.scoring import new_result
+class _Lanes:
+    """The state shared by the grading lanes: results so far, progress, cancellation."""
 
-    questions = [
-        new_result(q, config[q], r.GRADER_ERROR, "the autograder failed (not your fault)")
-        for q in QUESTION_IDS
-    ]
-    return SubmissionResult(name, str(path), questions, grader_error=message)
+    def __init__(self, todo, config, out_dir: Path, jobs: int, progress) -> None:
+        from grader.grading import default_parallelism
 
+        self.todo, self.config, self.out_dir, self.progress = todo, config, out_dir, progress
+        self.parallel, self.threads = default_parallelism(jobs)
+        self.cancel = threading.Event()
+        self.results: dict = {}
+        self._lock = threading.Lock()
 
-def write_class_outputs(out_dir: Path, submissions: Mapping[str, Path]) -> None:
-    """The class report and the similarity table, when their modules are installed."""
-    calls = (  # similarity first: the report shows its flagged groups
-        ("grader.similarity", "write_similarity", (out_dir, dict(submissions))),
-        ("grader.report", "write_report", (out_dir,)),
-    )
-    for module_name, function, call_args in calls:
+    def grade(self, chunk: list[str]) -> None:
+        """Grade one chunk in one child; results are written as they come."""
+        from grader.grading import grade_submissions
+        from grader.results import SubmissionResult
+        from grader.sandbox import GraderError
+
         try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as err:
-            if err.name == module_name:
-                continue
-            raise
-        writer = getattr(module, function, None)
-        if writer is None:
-            continue
+            grade_submissions(
+                {name: self.todo[name][0] for name in chunk},
+                self.config,
+                parallel=self.parallel,
+                threads=self.threads,
+                cancel=self.cancel,
+                on_result=self.record,
+            )
+        except GraderError as err:
+            if self.cancel.is_set():
+                return
+            for name in chunk:
+                if name not in self.results:
+                    path = self.todo[name][0]
+                    self.record(SubmissionResult.grader_failed(name, path, self.config, str(err)))
+
+    def record(self, result) -> None:
+        """Keep one finished result, write its files and move the progress bar."""
+        from grader.results import format_points
+        from grader.writers import write_submission
+
+        if self.cancel.is_set():
+            return
+        result.content_hash = self.todo[result.name][1]
+        write_submission(result, self.out_dir)
+        with self._lock:
+            self.results[result.name] = result
+        note = f"{format_points(result.score)}/{format_points(result.max_score)}"
+        if result.load_error:
+            note += " (load error)"
+        self.progress.update(result.name, f"{note} in {result.wall_seconds:.1f} s")
+
+
+def write_class_outputs(
+    out_dir: Path, named: Mapping[str, Path], results: Mapping, *, report: bool
+) -> None:
+    """The gradebook (always), then the similarity table and the class report for a class.
+    A failure of the report or the similarity table is a warning: the grades are written."""
+    from grader.gradebook import write_gradebook
+
+    gradebook = write_gradebook(out_dir, results.values())
+    print(f"graded {len(results)} submission(s); gradebook: {gradebook}")
+    if not report:
+        return
+    from grader.report import write_report
+    from grader.similarity import write_similarity
+
+    for label, write in (
+        ("similarity", lambda: write_similarity(out_dir, dict(named))),
+        ("report", lambda: write_report(out_dir, list(results.values()))),
+    ):
         try:
-            path = writer(*call_args)
+            path = write()
         except Exception as err:  # noqa: BLE001 - grades are written; the report is extra
             first = str(err).splitlines()[0] if str(err) else type(err).__name__
-            print(f"tp-ae grade: warning: {module_name} failed: {first}", file=sys.stderr)
+            print(f"tp-ae grade: warning: the {label} failed: {first}", file=sys.stderr)
             if os.environ.get("TP_AE_DEBUG"):
                 raise
             continue

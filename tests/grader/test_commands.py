@@ -16,6 +16,7 @@ import nbformat
 import pytest
 
 from grader.config import QUESTION_IDS
+from grader.results import SubmissionResult
 from tests.conftest import cli_env
 
 from .corpus_tools import REPO
@@ -74,7 +75,8 @@ def test_batch_writes_gradebook_results_and_feedback(graded_batch):
     assert rows["carol"]["score"] == "0" and rows["carol"]["max_score"] == "21"
     results = json.loads((out / "bob" / "results.json").read_text(encoding="utf-8"))
     assert [t["name"] for t in results["tests"]] == list(QUESTION_IDS)
-    assert any("not sigma^2" in hint for hint in results["extra_data"]["hints"])
+    hints = SubmissionResult.from_json(results["extra_data"]["result"]).hints()
+    assert any(q == "add_noise" and "not sigma^2" in hint for q, hint in hints)
     feedback = (out / "carol" / "feedback.md").read_text(encoding="utf-8")
     assert "cell 1: syntax error" in feedback and "is not defined" in feedback
     assert "3/3" in done.stderr  # the progress bar
@@ -82,16 +84,35 @@ def test_batch_writes_gradebook_results_and_feedback(graded_batch):
 
 
 @pytest.mark.slow
-def test_rerun_skips_graded_submissions_without_starting_tensorflow(batch, graded_batch):
-    """Does a second run skip everything already graded, in well under TensorFlow's start-up?"""
+def test_rerun_reuses_unchanged_submissions_without_starting_tensorflow(batch, graded_batch):
+    """Does a second run reuse every unchanged result, in well under TensorFlow's start-up,
+    and write the same gradebook?"""
     out, _ = graded_batch
     before = (out / "gradebook.csv").read_text(encoding="utf-8")
     started = time.monotonic()
     done = run("tp-ae", "grade", "--batch", str(batch), "--out", str(out), "--no-report")
     assert done.returncode == 0, done.stderr
-    assert "graded 0 submission(s), skipped 3 already graded" in done.stdout
+    assert "reused 3 result(s) of unchanged submissions" in done.stdout
     assert time.monotonic() - started < 4
     assert (out / "gradebook.csv").read_text(encoding="utf-8") == before
+
+
+@pytest.mark.slow
+def test_rerun_regrades_a_submission_whose_files_changed(batch, graded_batch, tmp_path):
+    """Is a submission whose content changed since the last run regraded, under the same
+    name, while the others are reused?"""
+    out, _ = graded_batch
+    changed = tmp_path / "class"
+    changed.mkdir()
+    for entry in batch.iterdir():
+        (changed / entry.name).write_bytes(entry.read_bytes())
+    (changed / "alice.py").write_text(KL.replace("0.5 *", "1.0 *"), encoding="utf-8")
+    done = run("tp-ae", "grade", "--batch", str(changed), "--out", str(out), "--no-report")
+    assert done.returncode == 0, done.stderr
+    assert "reused 2 result(s)" in done.stdout
+    with (out / "gradebook.csv").open(encoding="utf-8") as handle:
+        rows = {row["submission"]: row for row in csv.DictReader(handle)}
+    assert float(rows["alice"]["kl_divergence"]) < 3
 
 
 def test_grade_errors_are_one_line_with_exit_1(tmp_path):

@@ -24,7 +24,7 @@ def test_defaults_are_the_spec_table_with_the_conv_vae_as_bonus():
     """Do the defaults give the spec's points, max_score 21, and only build_conv_vae as bonus?"""
     config = default_config()
     assert list(config.questions) == list(SPEC_POINTS) == list(QUESTION_IDS)
-    assert {q: config[q].points for q in QUESTION_IDS} == SPEC_POINTS
+    assert {q: config[q].points_possible for q in QUESTION_IDS} == SPEC_POINTS
     assert config.max_score == 21
     assert [q for q in QUESTION_IDS if config[q].bonus] == ["build_conv_vae"]
     assert config.hidden_questions() == []
@@ -41,8 +41,8 @@ def test_toml_overrides_points_defaults_and_visibility(tmp_path):
         encoding="utf-8",
     )
     config = load_config(path)
-    assert config["kl_divergence"].points == 4 and config["kl_divergence"].memory_mb == 512
-    assert config["add_noise"].points == 2 and config["add_noise"].timeout_seconds == 30
+    assert config["kl_divergence"].points_possible == 4 and config["kl_divergence"].memory_mb == 512
+    assert config["add_noise"].points_possible == 2 and config["add_noise"].timeout_seconds == 30
     assert config["build_conv_vae"].visibility == "hidden"
     assert config.max_score == 21 + 1 + 1  # one more KL point, the conv VAE now counts
     assert config.hidden_questions() == list(QUESTION_IDS)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from grader import results as r
 from grader.config import DEFAULT_POINTS, QUESTION_IDS
+from grader.results import Status
 
 from .corpus_tools import CORPUS_ENTRIES
 
@@ -18,7 +18,7 @@ def test_solutions_get_full_marks_bonus_included(graded):
     """Does solutions/ earn every point of every question, with no warning but the .py/.ipynb
     choice?"""
     result = graded["solutions"]
-    assert {q.question_id: q.points for q in result.questions} == {
+    assert {q.question_id: q.points_earned for q in result.questions} == {
         q: float(DEFAULT_POINTS[q]) for q in QUESTION_IDS
     }
     assert result.score == 22 and result.max_score == 21
@@ -29,7 +29,7 @@ def test_untouched_exercises_get_zero_and_say_not_implemented(graded):
     """Do the exercise stubs get 0 on every question, each saying "not implemented"?"""
     result = graded["exercises"]
     assert result.score == 0
-    assert [q.status for q in result.questions] == [r.NOT_IMPLEMENTED] * len(QUESTION_IDS)
+    assert [q.status for q in result.questions] == [Status.NOT_IMPLEMENTED] * len(QUESTION_IDS)
     assert all("not implemented" in q.message for q in result.questions)
 
 
@@ -48,12 +48,12 @@ def test_corpus_entry_loses_points_only_where_it_breaks(graded, entry):
     for question in result.questions:
         qid = question.question_id
         if qid not in entry.questions:
-            assert question.status == r.NOT_RUN
+            assert question.status == Status.NOT_RUN
         elif qid in entry.breaks:
-            assert question.points < question.max_points, qid
+            assert question.points_earned < question.points_possible, qid
             assert question.status == entry.status, (qid, question.message)
         else:
-            assert question.points == question.max_points, (qid, question.output_text())
+            assert question.points_earned == question.points_possible, (qid, question.output_text())
     if entry.hint:
         hints = " | ".join(result.question(entry.breaks[0]).hints).lower()
         assert entry.hint.strip().lower() in hints
@@ -74,6 +74,6 @@ def test_every_lost_point_says_got_and_expected(graded):
 def test_integrity_message_names_the_reference(graded):
     """Does a question answered with tp_ae's reference say so, naming the reference?"""
     question = graded["integrity_direct_import"].question("kl_divergence")
-    assert question.points == 0
+    assert question.points_earned == 0
     assert "tp_ae.losses.kl_divergence" in question.message
     assert "own code" in question.message

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.writers import gradebook_text
+from grader.gradebook import gradebook_text
 
 pytestmark = pytest.mark.slow
 

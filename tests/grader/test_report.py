@@ -1,10 +1,8 @@
-"""grader/report.py: the class report (report.html and its PNGs) from a graded batch."""
+"""grader/report/: the class report (report.html and its PNGs) from a batch's results."""
 
 from __future__ import annotations
 
 import base64
-import csv
-import json
 import re
 import subprocess
 import sys
@@ -12,94 +10,82 @@ from pathlib import Path
 
 import pytest
 
-from grader.config import DEFAULT_POINTS, QUESTION_IDS
-from grader.report import FIGURES_DIR, common_hints, flagged_groups, read_results, write_report
-from tp_ae.errors import TpAeError
+from grader.batch import REPORT_FIGURES
+from grader.config import default_config
+from grader.report import common_hints, flagged_groups, write_report
+from grader.report.summary import class_results
+from grader.results import CheckResult, QuestionResult, Status, SubmissionResult
+from tp_ae.questions import QUESTION_IDS
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-FULL = {q: float(DEFAULT_POINTS[q]) for q in QUESTION_IDS}
+CONFIG = default_config()
+FULL = {q: CONFIG[q].points_possible for q in QUESTION_IDS}
 HALF = "the factor 1/2 is missing: got "
 
 
-def _submission(out: Path, name: str, points: dict[str, float], **extra) -> list[object]:
-    """Write ``out/name/results.json`` (the grader's format) and return the gradebook row."""
-    outputs = extra.pop("outputs", {})
-    tests = [
-        {
-            "name": q,
-            "score": points.get(q, 0.0),
-            "max_score": 0.0 if q == "build_conv_vae" else FULL[q],  # bonus: extra credit
-            "output": outputs.get(q, ""),
-            "visibility": "visible",
-        }
-        for q in QUESTION_IDS
-    ]
-    data = {
-        "score": sum(points.values()),
-        "execution_time": extra.get("wall_seconds", 1.0),
-        "tests": tests,
-        "extra_data": {"load_error": None, "hints": [], "wall_seconds": 1.0, **extra},
-    }
-    (out / name).mkdir(parents=True)
-    (out / name / "results.json").write_text(json.dumps(data), encoding="utf-8")
-    return [name, sum(points.values()), 21.0, *(points.get(q, 0.0) for q in QUESTION_IDS)]
-
-
-def _gradebook(out: Path, rows: list[list[object]]) -> None:
-    with (out / "gradebook.csv").open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(["submission", "score", "max_score", *QUESTION_IDS])
-        writer.writerows(rows)
+def _result(name: str, points: dict[str, float], **kw) -> SubmissionResult:
+    """A result earning ``points`` per question, with ``hints`` (question -> hint texts),
+    ``statuses`` (question -> Status) and the SubmissionResult fields in ``kw``."""
+    hints, statuses = kw.pop("hints", {}), kw.pop("statuses", {})
+    questions = []
+    for q in QUESTION_IDS:
+        full = CONFIG[q].points_possible
+        fraction = points.get(q, 0.0) / full if full else 0.0
+        checks = [CheckResult("values", 1.0, fraction, "got x, expected y" if fraction < 1 else "")]
+        checks += [
+            CheckResult(f"hint {i}", 0.0, 0.0, "", h) for i, h in enumerate(hints.get(q, []))
+        ]
+        questions.append(
+            QuestionResult(
+                q, full, CONFIG[q].bonus, "visible", statuses.get(q, Status.GRADED), checks
+            )
+        )
+    return SubmissionResult(name, f"/class/{name}", questions, **kw)
 
 
 @pytest.fixture(scope="module")
-def batch(tmp_path_factory) -> Path:
-    """Five graded submissions: two perfect, one with KL mistakes, one slow, one unloadable."""
-    out = tmp_path_factory.mktemp("batch") / "graded"
+def results() -> list[SubmissionResult]:
+    """Five graded submissions: two perfect, two with KL mistakes, one slow, one unloadable."""
     no_kl = {**FULL, "kl_divergence": 0.0}
-    rows = [
-        _submission(out, "ana", FULL, wall_seconds=3.0),
-        _submission(out, "ben", FULL, wall_seconds=2.0),
-        _submission(
-            out,
-            "cleo",
-            no_kl,
-            wall_seconds=4.0,
-            hints=[HALF + "0.84"],  # the grader lists hints without their question...
-            # ...and writes them again in the test's output: still one hint for cleo
-            outputs={"kl_divergence": "[FAIL] the factor 1/2\n       hint: " + HALF + "0.84"},
-        ),
-        _submission(
-            out,
+    return [
+        _result("ana", FULL, wall_seconds=3.0),
+        _result("ben", FULL, wall_seconds=2.0),
+        _result("cleo", no_kl, wall_seconds=4.0, hints={"kl_divergence": [HALF + "0.84"]}),
+        _result(
             "dov",
             {**no_kl, "add_noise": 1.0},
             wall_seconds=97.5,
-            outputs={
-                "kl_divergence": "Hint: " + HALF + "1.5",  # the same hint, other numbers
-                "add_noise": "**Hint:** clip to [0, 1] <script>alert(1)</script>",
+            hints={
+                "kl_divergence": [HALF + "1.5"],  # the same hint, other numbers
+                "add_noise": ["clip to [0, 1] <script>alert(1)</script>"],
             },
         ),
-        _submission(
-            out,
+        _result(
             "eve",
             {},
             wall_seconds=0.5,
             load_error="part2_vae.py: syntax error at line 3: invalid syntax",
         ),
     ]
-    _gradebook(out, rows)
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory, results) -> Path:
+    """The output folder the report of ``results`` is written to."""
+    out = tmp_path_factory.mktemp("batch") / "graded"
+    write_report(out, results)
     return out
 
 
 @pytest.fixture(scope="module")
 def page(batch) -> str:
-    """The report of ``batch``, written once for the tests that only read it."""
-    return write_report(batch).read_text(encoding="utf-8")
+    """The report of ``results``, written once for the tests that only read it."""
+    return (batch / "report.html").read_text(encoding="utf-8")
 
 
 def test_report_is_self_contained_with_its_pngs(batch, page):
     """Is every figure a PNG file under report_figures/ and embedded byte for byte in the HTML?"""
-    pngs = sorted((batch / FIGURES_DIR).glob("*.png"))
+    pngs = sorted((batch / REPORT_FIGURES).glob("*.png"))
     names = {p.stem for p in pngs}
     assert {"scores", "question_means", "question_histograms", "hints", "times"} <= names
     embedded = re.findall(r'src="data:image/png;base64,([^"]+)"', page)
@@ -110,9 +96,9 @@ def test_report_is_self_contained_with_its_pngs(batch, page):
     assert not re.search(r'(src|href)="(?!data:)', page)  # nothing fetched from elsewhere
 
 
-def test_hints_counted_once_per_submission_across_numbers(batch):
-    """Are "got 0.84" and "got 1.5" one hint given to 2 submissions, cleo's duplicate once?"""
-    hints = common_hints(read_results(batch).submissions)
+def test_hints_counted_once_per_submission_across_numbers(results):
+    """Are "got 0.84" and "got 1.5" one hint given to 2 submissions?"""
+    hints = common_hints(class_results(results).submissions)
     assert hints[0][:2] == (2, "kl_divergence")
     assert "factor 1/2" in hints[0][2]
     assert sum(n for n, _, _ in hints) == 3  # + dov's add_noise hint
@@ -127,7 +113,7 @@ def test_report_lists_load_failures_slowest_and_escapes_student_text(page):
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)" in page
 
 
-def test_question_table_shows_means_from_the_gradebook(page):
+def test_question_table_shows_means_of_the_class(page):
     """Is kl_divergence's mean (3 + 3 + 0 + 0 + 0) / 5 = 1.20 and 40% in the table?"""
     row = re.search(r"<tr><td>kl_divergence</td>(.*?)</tr>", page, re.S)
     assert row is not None
@@ -140,14 +126,14 @@ def test_question_table_shows_means_from_the_gradebook(page):
 def test_flagged_similarity_pairs_are_shown_when_computed(tmp_path):
     """With a similarity.csv beside the gradebook, are its flagged pairs in the report?"""
     batch = tmp_path / "graded"
-    _gradebook(batch, [_submission(batch, "ana", FULL), _submission(batch, "ben", FULL)])
+    batch.mkdir()
     (batch / "similarity.csv").write_text(
         "question,submission_a,submission_b,score,tokens_a,tokens_b,flagged\n"
         "kl_divergence,ana,ben,1.0,50,50,yes\n"
         "kl_divergence,ana,cleo,0.2,50,40,no\n",
         encoding="utf-8",
     )
-    page = write_report(batch).read_text(encoding="utf-8")
+    page = write_report(batch, [_result("ana", FULL), _result("ben", FULL)]).read_text()
     assert "Similar code (1 flagged pairs)" in page
     assert "similarity.csv scores 2 pairs" in page
     assert "<td>ana, ben</td>" in page
@@ -176,27 +162,25 @@ def test_flagged_pairs_group_into_connected_sets_per_question():
 
 def test_grader_errors_are_listed_with_load_failures(tmp_path):
     """Is a submission the grader failed on listed, with what to do, beside load failures?"""
-    batch = tmp_path / "graded"
-    status = {q: "graded" for q in QUESTION_IDS} | {"build_vae": "grader_error"}
-    _gradebook(batch, [_submission(batch, "fay", FULL, status=status)])
-    page = write_report(batch).read_text(encoding="utf-8")
+    fay = _result("fay", FULL, statuses={"build_vae": Status.GRADER_ERROR})
+    page = write_report(tmp_path, [fay]).read_text(encoding="utf-8")
     failed = page.split("Failed to load (1)")[1].split("<h2>")[0]
     assert "fay" in failed and "grader error on build_vae" in failed and "--force" in failed
 
 
-def test_no_gradebook_is_a_one_line_error(tmp_path):
-    """Is a folder without gradebook.csv a TpAeError that says to run tp-ae grade?"""
-    with pytest.raises(TpAeError, match="tp-ae grade"):
-        write_report(tmp_path)
+def test_report_says_how_student_code_was_isolated(tmp_path):
+    """Does the page say which isolation level graded how many submissions?"""
+    subs = [_result("ana", FULL, isolation="bubblewrap"), _result("ben", FULL, isolation="uid")]
+    page = write_report(tmp_path, subs).read_text(encoding="utf-8")
+    assert "isolated by: bubblewrap (1), uid (1)" in page
 
 
 def test_report_does_not_import_tensorflow(tmp_path):
     """Does writing the report leave TensorFlow and Keras unimported?"""
-    batch = tmp_path / "graded"
-    _gradebook(batch, [_submission(batch, "ana", FULL)])
     code = (
         "import sys; from grader.report import write_report; "
-        f"write_report({str(batch)!r}); "
+        "from grader.results import SubmissionResult; "
+        f"write_report({str(tmp_path)!r}, [SubmissionResult('ana', 'x', [])]); "
         "print('tensorflow' in sys.modules, 'keras' in sys.modules)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
