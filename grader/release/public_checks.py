@@ -311,9 +311,9 @@ def _vae(module, inputs: dict) -> tuple[dict, dict]:
 def builder(module) -> Callable:
     """How a check module's data is prepared, by what the module defines (its family)."""
     families = (
-        ("expected_kl", _kl),
-        ("expected_vae_loss", _vae_loss),
+        ("expected_vae_loss", _vae_loss),  # first: it imports the two formulas below
         ("expected_loss", _reconstruction),
+        ("expected_kl", _kl),
         ("encoder_layers", _autoencoder),
         ("SPEC", _vae),
         ("SIGMA", _add_noise),
