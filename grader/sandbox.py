@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from grader import isolation
 from grader.config import CourseConfig
 from grader.observations import Observations, load_observations
 from grader.submission import Submission
@@ -172,13 +173,18 @@ def _spawn_and_wait(job_dir, config, tasks, parallel, cancel, record) -> int:
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     if sys.platform == "darwin":  # the child forks after importing TensorFlow
         env.setdefault("OBJC_DISABLE_INITIALIZE_FORK_SAFETY", "YES")
+    level = isolation.isolation_level()
+    argv = [sys.executable, "-m", "grader._child", str(job_dir)]
+    if level == "bubblewrap":  # only the job folder, the packages and Python exist inside
+        root = grader_root()
+        argv = isolation.bubblewrap_command(argv, job_dir, [root / "grader", root / "tp_ae"], env)
     total = sum(config[q].timeout_seconds for _, q in tasks)
     deadline = time.monotonic() + STARTUP_SECONDS + total / max(1, parallel) + 30
     pending = {_key(t): t for t in tasks}
     finished = 0
     with open(job_dir / "child.log", "ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "grader._child", str(job_dir)],
+            argv,
             cwd=job_dir,
             stdin=subprocess.DEVNULL,
             stdout=log,
@@ -198,13 +204,15 @@ def _spawn_and_wait(job_dir, config, tasks, parallel, cancel, record) -> int:
                 break
             time.sleep(0.1)
     finally:
-        _kill_everything(process, job_dir)
+        _kill_everything(process, job_dir, namespaced=level == "bubblewrap")
     return finished
 
 
-def _kill_everything(process: subprocess.Popen, job_dir: Path) -> None:
-    """SIGKILL the child's process group and every worker's group it started."""
-    groups = [process.pid] + list(_started(job_dir).values())
+def _kill_everything(process: subprocess.Popen, job_dir: Path, namespaced: bool = False) -> None:
+    """SIGKILL the child's process group and every worker's group it started. ``namespaced``
+    (bubblewrap): the workers' pids are the namespace's own, never signalled from here; killing
+    bwrap ends its pid namespace, and every process in it, through ``--die-with-parent``."""
+    groups = [process.pid] + ([] if namespaced else list(_started(job_dir).values()))
     for pgid in groups:
         if pgid == process.pid or _is_group_leader(pgid):
             try:

@@ -1,0 +1,173 @@
+"""How strongly the grading child is isolated from the machine, and the command that does it.
+
+Levels, strongest first (:func:`isolation_level` says which one this machine gives):
+
+- ``"bubblewrap"``: the child runs under ``bwrap`` (Debian package ``bubblewrap``) in new user,
+  pid, network, ipc, uts and cgroup namespaces, with ``--die-with-parent``. Its file system is
+  read-only binds of the system libraries and the Python environment (``sys.prefix``,
+  ``sys.base_prefix``), the ``grader`` and ``tp_ae`` packages, a private tmpfs for ``/tmp``, and
+  the job folder as the only writable place. The batch folder, ``OUT``, ``solutions/``, the
+  repository's other files and the rest of the machine do not exist inside; nothing outside is
+  reachable by network (its loopback is its own); every process it starts dies with it.
+- ``"separate-uid"``: running as root with ``TP_AE_SANDBOX_USER`` naming a user: workers drop to
+  that user (see :mod:`grader._child`); the job folder is traversable only.
+- ``"none"``: the child runs as this user in its own session (process group kill at the end).
+
+Set ``TP_AE_ISOLATION=none`` (or ``separate-uid``) to ask for a weaker level than available (the
+benchmark's comparison; debugging); a stronger one than available is refused.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tp_ae.errors import TpAeError
+
+LEVELS: tuple[str, ...] = ("bubblewrap", "separate-uid", "none")
+ISOLATION_ENV = "TP_AE_ISOLATION"
+SANDBOX_USER_ENV = "TP_AE_SANDBOX_USER"
+_SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+_SYSTEM_FILES = ("/etc/ld.so.cache", "/etc/localtime", "/etc/nsswitch.conf")
+_SYS_READABLE = ("/sys/devices/system/cpu", "/sys/fs/cgroup")
+
+
+def bwrap_path() -> str | None:
+    """The ``bwrap`` executable, or None when it is not installed."""
+    return shutil.which("bwrap")
+
+
+@functools.lru_cache(maxsize=1)
+def bubblewrap_works() -> bool:
+    """True when ``bwrap`` can make the namespaces here (user namespaces may be forbidden)."""
+    bwrap = bwrap_path()
+    if bwrap is None:
+        return False
+    try:
+        done = subprocess.run(
+            [
+                bwrap,
+                *_namespace_args(),
+                "--ro-bind",
+                "/",
+                "/",
+                "--dev",
+                "/dev",
+                "--proc",
+                "/proc",
+                "true",
+            ],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
+
+
+def available_level() -> str:
+    """The strongest level this machine gives (see the module docstring)."""
+    if bubblewrap_works():
+        return "bubblewrap"
+    if os.geteuid() == 0 and os.environ.get(SANDBOX_USER_ENV):
+        return "separate-uid"
+    return "none"
+
+
+def isolation_level() -> str:
+    """The level the grader uses now: ``TP_AE_ISOLATION`` when set (never stronger than
+    available: TpAeError), else :func:`available_level`. One of :data:`LEVELS`."""
+    available = available_level()
+    asked = os.environ.get(ISOLATION_ENV, "").strip()
+    if not asked:
+        return available
+    if asked not in LEVELS:
+        raise TpAeError(f"{ISOLATION_ENV}={asked!r}: use one of {', '.join(LEVELS)}")
+    if LEVELS.index(asked) < LEVELS.index(available):
+        raise TpAeError(
+            f"{ISOLATION_ENV}={asked}: this machine gives at most {available!r} "
+            "(install bubblewrap, or allow user namespaces, for the strongest)"
+        )
+    return asked
+
+
+def describe(level: str) -> str:
+    """One line for the start of ``tp-ae grade``."""
+    return {
+        "bubblewrap": "isolation: bubblewrap (own user, pid, network and ipc namespaces; "
+        "only the job folder writable)",
+        "separate-uid": "isolation: separate uid (bubblewrap unavailable; workers run as "
+        f"${SANDBOX_USER_ENV})",
+        "none": "isolation: none (bubblewrap unavailable and no sandbox user): "
+        "grade only trusted code here",
+    }[level]
+
+
+def _namespace_args() -> list[str]:
+    return [
+        "--unshare-user",
+        "--unshare-pid",
+        "--unshare-net",
+        "--unshare-ipc",
+        "--unshare-uts",
+        "--unshare-cgroup-try",
+        "--die-with-parent",
+        "--new-session",
+    ]
+
+
+def bubblewrap_command(
+    argv: list[str], job_dir: Path, packages: list[Path], env: dict[str, str]
+) -> list[str]:
+    """``argv`` run under bwrap: read-only system, Python environment and ``packages`` (folders
+    holding ``grader`` / ``tp_ae``), a private ``/tmp``, ``job_dir`` writable and the working
+    directory, ``env`` as the whole environment (HOME and TMPDIR point into ``/tmp``)."""
+    bwrap = bwrap_path()
+    if bwrap is None:
+        raise TpAeError("bwrap is not installed: apt-get install bubblewrap")
+    args = [bwrap, *_namespace_args(), "--clearenv"]
+    for directory in _SYSTEM_DIRS:
+        if os.path.islink(directory):
+            args += ["--symlink", os.readlink(directory), directory]
+        elif os.path.isdir(directory):
+            args += ["--ro-bind", directory, directory]
+    for name in (*_SYSTEM_FILES, *_SYS_READABLE):
+        args += ["--ro-bind-try", name, name]
+    seen: set[str] = set()
+    for root in _python_roots():
+        if root not in seen:
+            seen.add(root)
+            args += ["--ro-bind", root, root]
+    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    for package in packages:
+        real = str(Path(package).resolve())
+        args += ["--ro-bind", real, real]
+    job = str(Path(job_dir).resolve())
+    args += ["--bind", job, job, "--chdir", job]
+    inner = dict(env)
+    inner.update({"HOME": "/tmp", "TMPDIR": "/tmp"})
+    inner.pop(SANDBOX_USER_ENV, None)  # no passwd inside: the namespaces do that job
+    for key, value in sorted(inner.items()):
+        args += ["--setenv", key, value]
+    return [*args, "--", *argv]
+
+
+def _python_roots() -> list[str]:
+    """Folders the interpreter and its packages live in (the venv, its base, the executable's)."""
+    roots = [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix]
+    roots.append(str(Path(os.path.realpath(sys.executable)).parent.parent))
+    out = []
+    for root in roots:
+        real = os.path.realpath(root)
+        if real.startswith(_SYSTEM_DIRS) or real == "/":
+            continue
+        # a parent already bound covers it
+        if not any(real == r or real.startswith(r + os.sep) for r in out):
+            out.append(real)
+    return out

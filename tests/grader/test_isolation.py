@@ -1,0 +1,133 @@
+"""grader/isolation.py: what the grading child can reach under each isolation level."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from grader import isolation
+from grader.sandbox import grader_root
+from tp_ae.errors import TpAeError
+
+needs_bwrap = pytest.mark.skipif(
+    not isolation.bubblewrap_works(), reason="bubblewrap cannot make namespaces here"
+)
+
+
+def _run_inside(job: Path, code: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    root = grader_root()
+    argv = isolation.bubblewrap_command(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        job,
+        [root / "grader", root / "tp_ae"],
+        {"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"},
+    )
+    return subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def test_level_is_one_of_the_levels_and_env_can_only_weaken(monkeypatch):
+    """Is the level known, a weaker one honoured and an unknown one refused in one line?"""
+    monkeypatch.delenv(isolation.ISOLATION_ENV, raising=False)
+    assert isolation.isolation_level() in isolation.LEVELS
+    monkeypatch.setenv(isolation.ISOLATION_ENV, "none")
+    assert isolation.isolation_level() == "none"
+    monkeypatch.setenv(isolation.ISOLATION_ENV, "chroot")
+    with pytest.raises(TpAeError, match="use one of"):
+        isolation.isolation_level()
+    for level in isolation.LEVELS:
+        assert isolation.describe(level).startswith("isolation: ")
+
+
+@needs_bwrap
+def test_inside_only_the_job_packages_and_python_exist(tmp_path):
+    """Are the repository's other files, the batch and OUT invisible, /tmp private, job writable?"""
+    job = tmp_path / "job"
+    job.mkdir()
+    victim = tmp_path / "OUT"
+    victim.mkdir()
+    (victim / "gradebook.csv").write_text("alice,21\n")
+    done = _run_inside(
+        job,
+        f"""
+        import os, pathlib
+        root = pathlib.Path({str(grader_root())!r})
+        print(sorted(p.name for p in root.iterdir()))
+        print(os.path.exists({str(victim)!r}), os.path.exists("/work/shared"))
+        pathlib.Path("written").write_text("x")
+        try:
+            (root / "grader" / "pwned.py").write_text("x")
+            print("wrote-package")
+        except OSError:
+            print("package-read-only")
+        import tp_ae.questions, numpy
+        print("imports", os.getpid())
+        """,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    visible = set(eval(lines[0]))  # noqa: S307 - our own print of a list of names
+    assert {"grader", "tp_ae"} <= visible <= {"grader", "tp_ae", ".venv"}  # no solutions/, tests/
+    assert lines[1] == "False False"
+    assert lines[2] == "package-read-only"
+    assert lines[3].startswith("imports ") and int(lines[3].split()[1]) < 10  # own pid namespace
+    assert (job / "written").read_text() == "x"
+    assert (victim / "gradebook.csv").read_text() == "alice,21\n"
+
+
+@needs_bwrap
+def test_no_network_to_the_hosts_loopback(tmp_path):
+    """Does a listener on the host's 127.0.0.1 get no connection from inside?"""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    server.settimeout(3)
+    port = server.getsockname()[1]
+    done = _run_inside(
+        tmp_path,
+        f"""
+        import socket
+        try:
+            socket.create_connection(("127.0.0.1", {port}), timeout=3).sendall(b"job.json")
+            print("connected")
+        except OSError as err:
+            print("refused", type(err).__name__)
+        """,
+    )
+    with pytest.raises(OSError):
+        server.accept()
+    server.close()
+    assert done.stdout.startswith("refused"), done.stdout + done.stderr[-1000:]
+
+
+@needs_bwrap
+def test_a_daemon_dies_with_the_sandbox(tmp_path):
+    """Does a setsid'd, double-forked process die when the sandbox ends?"""
+    marker = tmp_path / "alive"
+    done = _run_inside(
+        tmp_path,
+        f"""
+        import os, time
+        if os.fork() == 0:
+            os.setsid()
+            if os.fork() == 0:
+                for _ in range(40):
+                    open({str(marker)!r}, "a").write("x")
+                    time.sleep(0.25)
+            os._exit(0)
+        time.sleep(0.5)
+        print("parent done")
+        """,
+    )
+    assert done.stdout.strip() == "parent done", done.stderr[-1000:]
+    time.sleep(1.0)
+    size = marker.stat().st_size if marker.exists() else 0
+    time.sleep(1.5)
+    assert (marker.stat().st_size if marker.exists() else 0) == size
+    assert os.path.exists(tmp_path)
