@@ -19,15 +19,17 @@ file passed as ``tp-ae grade --config course.toml`` (read with ``tomllib``; on P
     bonus = true                # counts in score, not in max_score
     visibility = "after_due_date"
 
-A question table takes ``points``, ``bonus``, ``timeout_seconds``, ``memory_mb`` and
-``visibility``; ``[defaults]`` takes the last three. ``tp-ae check`` does not run the questions
-whose visibility is not ``visible`` and says so.
+A top-level ``checks = "course_checks"`` (a folder, or a list, relative to the file) adds the
+course's own pytest checks (see :mod:`grader.pytest_plugin`). A question table takes
+``points``, ``bonus``, ``timeout_seconds``, ``memory_mb`` and ``visibility``; ``[defaults]``
+takes the last three. ``tp-ae check`` does not run the questions whose visibility is not
+``visible`` and says so.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -42,7 +44,7 @@ DEFAULT_MEMORY_MB = 2048
 
 _DEFAULTS_KEYS = ("timeout_seconds", "memory_mb", "visibility")
 _QUESTION_KEYS = ("points", "bonus", *_DEFAULTS_KEYS)
-_TOP_LEVEL_KEYS = ("defaults", "questions")
+_TOP_LEVEL_KEYS = ("defaults", "questions", "checks")
 _FIELDS = {"points": "points_possible"}  # TOML key -> QuestionConfig field, where they differ
 
 
@@ -63,6 +65,7 @@ class CourseConfig:
 
     questions: Mapping[str, QuestionConfig]
     source: Path | None = None  # the TOML file read, None for the defaults
+    checks: tuple[Path, ...] = ()  # folders of the course's own pytest checks
 
     def __getitem__(self, question_id: str) -> QuestionConfig:
         return self.questions[question_id]
@@ -141,7 +144,33 @@ def config_from_mapping(data: Mapping[str, object], source: Path | None = None) 
             for key in merged
         }
         settings[qid] = replace(base[qid], **values)
-    return CourseConfig(settings, source)
+    return CourseConfig(settings, source, _checks(data.get("checks", []), source, where))
+
+
+def with_course_checks(config: CourseConfig, folders: Iterable[Path]) -> CourseConfig:
+    """``config`` with more check folders (``--checks DIR``); a folder that is not one is a
+    one-line error."""
+    extra = []
+    for folder in folders:
+        if not Path(folder).is_dir():
+            raise TpAeError(f"--checks {folder}: not a folder of pytest check files")
+        extra.append(Path(folder).resolve())
+    return replace(config, checks=(*config.checks, *extra))
+
+
+def _checks(value: object, source: Path | None, where: str) -> tuple[Path, ...]:
+    """``checks = "dir"`` or a list of folders, relative to the course file."""
+    folders = [value] if isinstance(value, str) else value
+    if not isinstance(folders, list) or not all(isinstance(f, str) for f in folders):
+        raise TpAeError(f"{where}checks = {value!r}: expected a folder or a list of folders")
+    base = source.parent if source else Path.cwd()
+    found = []
+    for folder in folders:
+        path = (base / folder).resolve()
+        if not path.is_dir():
+            raise TpAeError(f"{where}checks: {path} is not a folder of pytest check files")
+        found.append(path)
+    return tuple(found)
 
 
 def _reject_unknown(table: Mapping[str, object], allowed: tuple[str, ...], message: str) -> None:

@@ -1,6 +1,6 @@
 """``gradebook.csv``: one row per submission, columns ``submission, score, max_score``, then the
-points earned per question id in the TP's order. Written once per run, atomically, from the
-results in memory.
+points earned per question id in the TP's order, then the course's own checks' questions.
+Written once per run, atomically, from the results in memory.
 """
 
 from __future__ import annotations
@@ -37,19 +37,26 @@ class GradebookRow:
 def gradebook_text(results: Iterable[SubmissionResult], *, statuses: bool = False) -> str:
     """The gradebook as CSV text, one row per result in the order given; ``statuses`` adds one
     ``<question id>:status`` column per question (for the golden test)."""
+    results = list(results)
+    ids = list(QUESTION_IDS)  # then the course's own questions, in order of appearance
+    ids += list(
+        dict.fromkeys(
+            q.question_id for r in results for q in r.questions if q.question_id not in ids
+        )
+    )
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    header = list(GRADEBOOK_COLUMNS)
+    header = [*GRADEBOOK_COLUMNS[:3], *ids]
     if statuses:
-        header += [f"{qid}:status" for qid in QUESTION_IDS]
+        header += [f"{qid}:status" for qid in ids]
     writer.writerow(header)
     for result in results:
         row = GradebookRow.of(result)
         cells = [row.submission, format_points(row.score), format_points(row.max_score)]
-        cells += [format_points(row.points_earned.get(qid, 0.0)) for qid in QUESTION_IDS]
+        cells += [format_points(row.points_earned.get(qid, 0.0)) for qid in ids]
         if statuses:
             by_id = {q.question_id: str(q.status) for q in result.questions}
-            cells += [by_id.get(qid, "") for qid in QUESTION_IDS]
+            cells += [by_id.get(qid, "") for qid in ids]
         writer.writerow(cells)
     return buffer.getvalue()
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,8 +27,9 @@ from grader.checks import check_module
 from grader.config import QUESTION_IDS, CourseConfig
 from grader.results import QuestionResult, Status, SubmissionResult
 from grader.sandbox import RawOutcome, Task, run_child
-from grader.scoring import before_running, new_result, score_question
+from grader.scoring import before_running, new_result, settle, with_checks
 from grader.submission import Submission, SubmissionError, read_submission
+from tp_ae.errors import TpAeError
 from tp_ae.questions import question
 
 DEFAULT_SEED = 0
@@ -53,6 +54,7 @@ def grade_submission(
     threads: int | None = None,
     seed: int = DEFAULT_SEED,
     cancel: threading.Event | None = None,
+    checks: Sequence[Path] | None = None,
 ) -> SubmissionResult:
     """Grade one submission (file, folder or zip); see :func:`grade_submissions`."""
     name = name or Path(path).stem
@@ -64,6 +66,7 @@ def grade_submission(
         threads=threads,
         seed=seed,
         cancel=cancel,
+        checks=checks,
     )
     if name not in results:
         raise RuntimeError("grading was cancelled")
@@ -83,6 +86,8 @@ class _Pending:
     warnings: list[str] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
     worker_seconds: float = 0.0
+    to_check: dict[str, RawOutcome] = field(default_factory=dict)  # questions awaiting checks
+    custom: list[QuestionResult] = field(default_factory=list)  # the course's own questions
 
 
 def grade_submissions(
@@ -95,51 +100,96 @@ def grade_submissions(
     seed: int = DEFAULT_SEED,
     cancel: threading.Event | None = None,
     on_result: Callable[[SubmissionResult], None] | None = None,
+    checks: Sequence[Path] | None = None,
 ) -> dict[str, SubmissionResult]:
     """Grade name -> path submissions in one child. ``questions`` limits which are run, for
-    all submissions or per submission name (the others get status ``not_run``). A bad
+    all submissions or per submission name (the others get status ``not_run``). Once all of
+    a submission's questions are back, their pytest checks (``grader/checks/test_<id>.py``,
+    plus ``checks``, default the course config's folders) run in one session in this process. A bad
     submission is graded, never raised; GraderError is raised only when the child cannot
     start. ``wall_seconds`` is the elapsed time for a single submission, and the seconds its
     questions ran for several."""
-    default_parallel, default_threads = default_parallelism()
-    pending = [
-        _prepare(name, Path(path), config, _wanted(questions, name)) for name, path in paths.items()
-    ]
-    results: dict[str, SubmissionResult] = {}
-    single = len(pending) == 1
+    from grader.pytest_plugin import custom_questions
 
-    def finish(item: _Pending) -> None:
+    results: dict[str, SubmissionResult] = {}
+    single = len(paths) == 1
+    checks = config.checks if checks is None else tuple(checks)
+    custom = custom_questions(checks)
+    for extra in custom:
+        if extra.id in QUESTION_IDS or extra.uses not in QUESTION_IDS:
+            raise TpAeError(
+                f"course check {extra.id!r}: give it a new id and uses= one of "
+                + ", ".join(QUESTION_IDS)
+            )
+
+    def finish(item: _Pending, inputs: Mapping[str, dict]) -> None:
+        _run_checks(item, config, inputs, checks, custom)
         result = _result(item, single)
         results[item.name] = result
         if on_result is not None:
             on_result(result)
 
+    _observe(paths, config, questions, parallel, threads, seed, cancel, finish)
+    return results
+
+
+def observe_submissions(
+    paths: Mapping[str, Path], config: CourseConfig, *, seed: int = DEFAULT_SEED
+) -> list:
+    """Run the child on every question of every submission and return one
+    ``grader.pytest_plugin.Case`` each, for running the checks directly with pytest: a
+    question that could not run (missing, stub, time limit...) carries its message as
+    ``error``."""
+    from grader.pytest_plugin import Case
+
+    cases: list[Case] = []
+
+    def finish(item: _Pending, inputs: Mapping[str, dict]) -> None:
+        for qid, result in item.by_id.items():
+            cases.append(Case(item.name, qid, {}, None, f"{qid}: {result.message}"))
+        for qid, outcome in item.to_check.items():
+            cases.append(Case(item.name, qid, inputs[qid], outcome.observations))
+
+    _observe(paths, config, None, None, None, seed, None, finish)
+    return cases
+
+
+def _observe(paths, config, questions, parallel, threads, seed, cancel, finish) -> None:
+    """Prepare the submissions, run their questions in the child, and call
+    ``finish(item, inputs)`` for each submission once all its questions are back."""
+    default_parallel, default_threads = default_parallelism()
+    pending = [
+        _prepare(name, Path(path), config, _wanted(questions, name)) for name, path in paths.items()
+    ]
     tasks: list[Task] = []
     for index, item in enumerate(pending):
         for qid in sorted(item.waiting, key=_task_order):
             tasks.append((index, qid))
-    for item in pending:
-        if not item.waiting:
-            finish(item)
-    if not tasks:
-        return results
-
     inputs = {
         qid: check_module(qid).make_inputs(np.random.default_rng([seed, i]))
         for i, qid in enumerate(QUESTION_IDS)
         if any(q == qid for _, q in tasks)
     }
+    for item in pending:
+        if not item.waiting:
+            finish(item, inputs)
+    if not tasks:
+        return
     tasks.sort(key=lambda t: (t[0] // 8, _task_order(t[1]), t[0]))  # heavy ones early, in blocks
 
     def on_outcome(task: Task, outcome: RawOutcome) -> None:
         index, qid = task
         item = pending[index]
-        item.by_id[qid] = score_question(qid, config[qid], outcome, inputs[qid])
+        settled = settle(qid, config[qid], outcome)
+        if settled is None:
+            item.to_check[qid] = outcome
+        else:
+            item.by_id[qid] = settled
         item.worker_seconds += outcome.seconds
         _note_load_errors(item, outcome)
         item.waiting.discard(qid)
         if not item.waiting:
-            finish(item)
+            finish(item, inputs)
 
     run_child(
         [item.submission for item in pending],
@@ -152,7 +202,54 @@ def grade_submissions(
         cancel=cancel,
         on_outcome=on_outcome,
     )
-    return results
+
+
+def _run_checks(
+    item: _Pending,
+    config: CourseConfig,
+    inputs: Mapping[str, dict],
+    checks: Sequence[Path],
+    custom: Sequence = (),
+) -> None:
+    """One pytest session over the questions of ``item`` that await their checks; the
+    course's own questions (``custom``) are scored from the same session."""
+
+    recorder = None
+    if item.to_check:
+        recorder = _session(item, config, inputs, checks)
+    for extra in custom:
+        found = recorder.results.get((item.name, extra.id)) if recorder else None
+        result = QuestionResult(extra.id, extra.points, False, "visible")
+        if found:
+            result.checks = found
+        else:
+            result.status = Status.NOT_RUN
+            result.message = f"not run: it reads {extra.uses}, which could not be checked"
+        item.custom.append(result)
+
+
+def _session(item: _Pending, config: CourseConfig, inputs, checks: Sequence[Path]):
+    from grader.pytest_plugin import Case, run_checks
+
+    cases = [
+        Case(item.name, qid, inputs[qid], outcome.observations)
+        for qid, outcome in item.to_check.items()
+    ]
+    crash = None
+    try:
+        recorder = run_checks(cases, checks).recorder
+    except Exception:  # noqa: BLE001 - a broken check sinks no submission: grader errors
+        import traceback
+
+        crash = traceback.format_exc(limit=20)
+        recorder = None
+    for qid, outcome in item.to_check.items():
+        key = (item.name, qid)
+        found = recorder.results.get(key, []) if recorder else []
+        bug = recorder.crashes.get(key) if recorder else crash
+        item.by_id[qid] = with_checks(qid, config[qid], outcome, found, bug)
+    item.to_check.clear()
+    return recorder
 
 
 def _wanted(questions, name: str) -> set[str]:
@@ -213,7 +310,7 @@ def _result(item: _Pending, single: bool) -> SubmissionResult:
     result = SubmissionResult(
         item.name,
         str(item.path),
-        [item.by_id[qid] for qid in QUESTION_IDS],
+        [item.by_id[qid] for qid in QUESTION_IDS] + item.custom,
         load_error=item.load_error,
         warnings=list(item.warnings),
     )

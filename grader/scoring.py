@@ -8,8 +8,6 @@ the grader's own failures (a hidden traceback, never a crash).
 
 from __future__ import annotations
 
-import traceback
-
 import numpy as np
 
 from grader.checks import check_module
@@ -56,7 +54,28 @@ def before_running(
 def score_question(
     qid: str, config: QuestionConfig, outcome: RawOutcome, inputs: dict[str, np.ndarray]
 ) -> QuestionResult:
-    """Turn the child's outcome for one question into points, checks and messages."""
+    """Turn the child's outcome for one question into points, checks and messages (the
+    question's pytest checks run in a session of their own; grading a batch runs one session
+    per submission instead, through :func:`settle` and :func:`with_checks`)."""
+    settled = settle(qid, config, outcome)
+    if settled is not None:
+        return settled
+    from grader.pytest_plugin import Case, run_checks
+
+    session = run_checks([Case("submission", qid, inputs, outcome.observations)])
+    key = ("submission", qid)
+    return with_checks(
+        qid,
+        config,
+        outcome,
+        session.recorder.results.get(key, []),
+        session.recorder.crashes.get(key),
+    )
+
+
+def settle(qid: str, config: QuestionConfig, outcome: RawOutcome) -> QuestionResult | None:
+    """The result of a question that needs no check run (trip-wire, limits, missing, stub,
+    harness error); None when its checks must run on the observations."""
     result = new_result(qid, config, Status.GRADED)
     result.seconds = outcome.seconds
     if outcome.tripped:
@@ -82,17 +101,28 @@ def score_question(
             f"; loading reported: {'; '.join(load_errors)}" if load_errors else ""
         )
         return result
-    module = check_module(qid)
-    errors = [obs.error(key) for key in module.MAIN_KEYS]
+    errors = [obs.error(key) for key in check_module(qid).MAIN_KEYS]
     if errors and all(e is not None and e.type == "NotImplementedError" for e in errors):
         result.status = Status.NOT_IMPLEMENTED
         result.message = f"not implemented: {qid} still raises NotImplementedError (the stub)"
         return result
-    try:
-        checks = module.score(inputs, obs)
-    except Exception:  # noqa: BLE001 - a grader bug must not sink the submission's other questions
-        return _grader_error(result, traceback.format_exc(limit=20))
-    signature = obs.get("__signature__")
+    return None
+
+
+def with_checks(
+    qid: str,
+    config: QuestionConfig,
+    outcome: RawOutcome,
+    checks: list[CheckResult],
+    crash: str | None = None,
+) -> QuestionResult:
+    """The result of a question whose checks ran: their CheckResults (a renamed parameter
+    costs SIGNATURE_WEIGHT), or a grader error when a check crashed or none ran."""
+    result = new_result(qid, config, Status.GRADED)
+    result.seconds = outcome.seconds
+    if crash or not checks:
+        return _grader_error(result, crash or f"no check of {qid} ran")
+    signature = outcome.observations.get("__signature__")
     if signature:
         checks = [_scaled(c, 1 - SIGNATURE_WEIGHT) for c in checks]
         checks.append(

@@ -16,6 +16,14 @@ from tp_ae.errors import TpAeError
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
+        "--checks",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also run the course's own pytest checks in DIR (repeatable)",
+    )
+    parser.add_argument(
         "path",
         type=Path,
         metavar="FILE_OR_FOLDER",
@@ -27,13 +35,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from grader.config import QUESTION_IDS, QUESTION_PART, load_config
+    from grader.config import QUESTION_IDS, QUESTION_PART, load_config, with_course_checks
     from grader.grading import grade_submission
     from grader.results import format_points
     from grader.submission import SINGLE_MODULE, read_submission
     from grader.writers import feedback_markdown
 
-    config = load_config(args.config)
+    config = with_course_checks(load_config(args.config), args.checks)
     if not args.path.exists():
         raise TpAeError(f"{args.path}: no such file or folder")
     hidden = config.hidden_questions()

@@ -23,6 +23,14 @@ from tp_ae.errors import TpAeError
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
+        "--checks",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also run the course's own pytest checks in DIR (repeatable)",
+    )
+    parser.add_argument(
         "paths",
         nargs="*",
         type=Path,
@@ -58,11 +66,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from grader.config import load_config
+    from grader.config import load_config, with_course_checks
 
     if args.jobs < 1:
         raise TpAeError(f"--jobs {args.jobs}: give a number of submissions >= 1")
-    config = load_config(args.config)
+    config = with_course_checks(load_config(args.config), args.checks)
     named = _submissions(args)
     out_dir: Path = args.out
     try:

@@ -1,0 +1,307 @@
+"""The grader as a pytest plugin: each question's checks are pytest tests.
+
+A check file is ``grader/checks/test_<question_id>.py`` (or any ``test_*.py`` of a course's
+``--checks DIR``). It names its question once, and each test is one check::
+
+    pytestmark = pytest.mark.question("kl_divergence")
+
+    @pytest.mark.weight(0.2)                       # share of the question's points
+    @pytest.mark.hint("sum over the latent axis")  # shown when the check fails
+    def test_one_value_per_sample(answer, inputs):
+        \"\"\"returns one value per sample, shape (N,)\"\"\"
+        got = answer.array("random")
+        assert got is not None and got.shape == (16,), f"got {got.shape}, expected (16,)"
+
+Tests run in the trusted parent, on plain values: ``answer`` is the :class:`Observations` the
+sandboxed child collected from the student's function (``grader.checks.<id>.collect``), and
+``inputs`` the seeded inputs it was called on. A failed ``assert`` loses the check's weight; its
+message is the "got ..., expected ..." the student reads. ``raise Partial(f, msg)`` earns the
+fraction ``f``; the ``hint`` fixture sets a hint from what the test found (a known mistake).
+
+A course check may grade a new column from an existing question's observations::
+
+    pytestmark = pytest.mark.question("kl_is_nonnegative", points=1, uses="kl_divergence")
+
+Two ways in: ``tp-ae grade``/``tp-ae check`` call :func:`run_checks` with the observations they
+already have (one pytest session per submission); ``python -m pytest --pyargs grader.checks
+--submission PATH`` grades a submission directly (the child runs first) and exits 0 only when
+every check passes. No TensorFlow is imported here.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grader.results import CheckResult
+
+CHECKS_PACKAGE = "grader.checks"
+
+
+class Partial(AssertionError):
+    """A check earned part of its weight: ``fraction`` in [0, 1], and why not all of it."""
+
+    def __init__(self, fraction: float, message: str = "", hint: str = ""):
+        super().__init__(message)
+        self.fraction = min(max(float(fraction), 0.0), 1.0)
+        self.message = message
+        self.hint = hint
+
+
+@dataclass
+class Case:
+    """One question of one submission to check: its inputs and what the child observed.
+
+    ``error`` is set when the question could not run (missing, timeout...): every check of
+    the case then fails with it (only in direct ``--submission`` runs)."""
+
+    submission: str
+    question_id: str
+    inputs: Mapping[str, Any]
+    answer: Any  # grader.observations.Observations
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class CustomQuestion:
+    """A question a course added through ``--checks``: its points, and whose answer it reads."""
+
+    id: str
+    points: float
+    uses: str
+
+
+@dataclass
+class _Recorder:
+    """Collects, per (submission, question id), the CheckResults of the tests that ran."""
+
+    results: dict[tuple[str, str], list[CheckResult]] = field(default_factory=dict)
+    crashes: dict[tuple[str, str], str] = field(default_factory=dict)  # grader bugs
+
+
+class Hint:
+    """The ``hint`` fixture: a test sets ``hint.text`` when it can name the mistake."""
+
+    def __init__(self, text: str = ""):
+        self.text = text
+
+    def __call__(self, text: str) -> None:
+        self.text = text
+
+
+class CheckSession:
+    """The plugin object: hands the cases to the tests and records their outcomes."""
+
+    def __init__(self, cases: Sequence[Case]):
+        self.cases = list(cases)
+        self.recorder = _Recorder()
+        self.custom: dict[str, CustomQuestion] = {}
+
+    # -- collection ---------------------------------------------------------------------------
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        if "case" not in metafunc.fixturenames:
+            return
+        marker = metafunc.definition.get_closest_marker("question")
+        if marker is None:
+            raise pytest.UsageError(
+                f"{metafunc.definition.nodeid}: a check needs pytest.mark.question('<id>')"
+            )
+        qid, uses = _question_of(marker)
+        if marker.kwargs.get("points") is not None:
+            self.custom[qid] = CustomQuestion(qid, float(marker.kwargs["points"]), uses)
+        cases = [_as(c, qid) for c in self.cases if c.question_id in (qid, uses)]
+        cases = [c for c in cases if c is not None]
+        metafunc.parametrize("case", cases, ids=[c.submission for c in cases])
+
+    # -- running ------------------------------------------------------------------------------
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        outcome = yield
+        case = getattr(item, "callspec", None) and item.callspec.params.get("case")
+        if not isinstance(case, Case) or call.when not in ("setup", "call"):
+            return
+        report = outcome.get_result()
+        if call.when == "setup" and report.passed:
+            return
+        key = (case.submission, case.question_id)
+        if call.excinfo is not None and not call.excinfo.errisinstance(AssertionError):
+            if call.when == "call" or not call.excinfo.errisinstance(pytest.fail.Exception):
+                self.recorder.crashes.setdefault(key, f"{item.nodeid}: {report.longreprtext}")
+                return
+        found = self.recorder.results.setdefault(key, [])
+        several = getattr(item, "check_results", None)  # a test that scores several checks
+        found.extend(several if several is not None else [_check_result(item, call)])
+
+
+def _question_of(marker) -> tuple[str, str]:
+    qid = marker.args[0] if marker.args else marker.kwargs.get("id")
+    if not isinstance(qid, str):
+        raise pytest.UsageError("pytest.mark.question needs the question id as a string")
+    return qid, str(marker.kwargs.get("uses") or qid)
+
+
+def _as(case: Case, qid: str) -> Case | None:
+    """The case seen by a test of ``qid`` (a custom question reads another one's answer)."""
+    if case.question_id == qid:
+        return case
+    return Case(case.submission, qid, case.inputs, case.answer, case.error)
+
+
+def _check_result(item: pytest.Item, call: pytest.CallInfo) -> CheckResult:
+    weight_marker = item.get_closest_marker("weight")
+    weight = float(weight_marker.args[0]) if weight_marker else 1.0
+    doc = (getattr(item, "obj", None).__doc__ or "").strip().splitlines()
+    name = doc[0].strip() if doc else item.originalname.removeprefix("test_").replace("_", " ")
+    hint_marker = item.get_closest_marker("hint")
+    found = item.funcargs.get("hint") if hasattr(item, "funcargs") else None
+    hint = (found.text if isinstance(found, Hint) else "") or (
+        hint_marker.args[0] if hint_marker else ""
+    )
+    if call.excinfo is None:
+        return CheckResult(name, weight, 1.0)
+    error = call.excinfo.value
+    if isinstance(error, Partial):
+        return CheckResult(name, weight, error.fraction, error.message, error.hint or hint)
+    return CheckResult(name, weight, 0.0, _assertion_text(error), hint)
+
+
+def _assertion_text(error: BaseException) -> str:
+    """The test's own message ("got ..., expected ..."), without pytest's explanation."""
+    text = str(error.args[0]) if error.args else ""
+    return text.split("\nassert ")[0].strip()
+
+
+# -- fixtures (registered when the plugin is loaded) -------------------------------------------
+
+
+@pytest.fixture
+def answer(case: Case):
+    """The plain values the sandboxed child observed for this question."""
+    if case.error:
+        pytest.fail(case.error, pytrace=False)
+    return case.answer
+
+
+@pytest.fixture
+def inputs(case: Case) -> Mapping[str, Any]:
+    """The seeded inputs the student's function was called on."""
+    return case.inputs
+
+
+@pytest.fixture
+def case() -> Case:
+    """Replaced by the submissions' cases; without any, the checks are skipped."""
+    pytest.skip("no submission to check: give --submission PATH")
+
+
+@pytest.fixture
+def record(request: pytest.FixtureRequest):
+    """``record(check_results)``: a test that scores several checks at once hands them over."""
+
+    def keep(results: Iterable[CheckResult]) -> None:
+        request.node.check_results = list(results)
+
+    return keep
+
+
+@pytest.fixture
+def hint() -> Hint:
+    """Call ``hint("...")`` to name the mistake a failing check found."""
+    return Hint()
+
+
+# -- hooks of the plugin module itself -----------------------------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("tp-ae", "tp-ae grader")
+    group.addoption(
+        "--submission",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="PATH",
+        help="grade this submission (.py, .ipynb, folder or zip) with the checks collected",
+    )
+    group.addoption("--course-config", type=Path, metavar="TOML", help="course settings")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "question(id, points=None, uses=None): a check's question")
+    config.addinivalue_line("markers", "weight(w): the check's share of its question's points")
+    config.addinivalue_line("markers", "hint(text): what to change when the check fails")
+    paths = config.getoption("submission", default=[])
+    if paths and not config.pluginmanager.has_plugin("tp-ae-checks"):
+        config.pluginmanager.register(
+            CheckSession(_direct_cases(paths, config.getoption("course_config"))), "tp-ae-checks"
+        )
+
+
+def _direct_cases(paths: Iterable[Path], config_path: Path | None) -> list[Case]:
+    """Run the sandboxed child on every submission and question; one Case each."""
+    from grader.config import load_config
+    from grader.grading import observe_submissions
+
+    course = load_config(config_path)
+    named = {Path(p).stem or str(p): Path(p) for p in paths}
+    return observe_submissions(named, course)
+
+
+def custom_questions(folders: Iterable[Path]) -> list[CustomQuestion]:
+    """The questions a course's check files declare with ``points=`` (read, not imported),
+    in file order: ``pytestmark = pytest.mark.question("id", points=1, uses="kl_divergence")``."""
+    import ast
+
+    found: dict[str, CustomQuestion] = {}
+    for folder in folders:
+        for path in sorted(Path(folder).glob("test_*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if not (isinstance(node, ast.Call) and ast.unparse(node.func).endswith("question")):
+                    continue
+                kwargs = {k.arg: k.value for k in node.keywords}
+                if not node.args or "points" not in kwargs:
+                    continue
+                try:
+                    qid = ast.literal_eval(node.args[0])
+                    points = float(ast.literal_eval(kwargs["points"]))
+                    uses = ast.literal_eval(kwargs["uses"]) if "uses" in kwargs else qid
+                except (ValueError, TypeError, SyntaxError):
+                    raise ValueError(f"{path}: pytest.mark.question needs literal values") from None
+                found.setdefault(qid, CustomQuestion(qid, points, uses))
+    return list(found.values())
+
+
+def run_checks(cases: Sequence[Case], extra_dirs: Sequence[Path] = ()) -> CheckSession:
+    """Run every check of the cases' questions in one quiet pytest session; the returned
+    session's ``recorder`` holds the CheckResults per (submission, question id)."""
+    session = CheckSession(cases)
+    package = Path(importlib.util.find_spec(CHECKS_PACKAGE).origin).parent
+    wanted = {c.question_id for c in cases}
+    files = [str(package / f"test_{qid}.py") for qid in sorted(wanted)]
+    files = [f for f in files if Path(f).exists()] + [str(d) for d in extra_dirs]
+    args = [
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:terminal",
+        "-p",
+        "no:tp_ae_grader",  # the entry point's copy: this module is passed as a plugin below
+        "--rootdir",
+        str(package),
+        "-c",
+        str(package / "pytest.ini"),
+        *files,
+    ]
+    plugins = [session, __import__(__name__, fromlist=["answer"])]
+    status = pytest.main(args, plugins=plugins)
+    if status not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        raise RuntimeError(f"the checks could not run (pytest exit status {int(status)})")
+    return session
