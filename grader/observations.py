@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import stat
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,23 +93,92 @@ class Observations:
 
 
 def load_observations(path: Path) -> Observations:
-    """Read a child's result file; raises ValueError when it is too big or malformed."""
-    size = Path(path).stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise ValueError(f"result file of {size} bytes (limit {MAX_FILE_BYTES})")
-    with np.load(path, allow_pickle=False) as archive:
-        if _META not in archive.files:
-            raise ValueError("result file without its metadata")
-        meta = json.loads(archive[_META].tobytes().decode("utf-8"))
-        values = dict(meta.get("values", {}))
-        for name in archive.files:
-            if name.startswith(_ARRAY_PREFIX):
-                array = archive[name]
-                if array.dtype.kind not in _NUMERIC_KINDS:
-                    raise ValueError(f"{name}: non-numeric array of dtype {array.dtype}")
-                values[name[len(_ARRAY_PREFIX) :]] = array
-    errors = {k: ErrorInfo(*map(str, v[:3])) for k, v in meta.get("errors", {}).items()}
+    """Read a child's result file; raises ValueError when it is too big or malformed.
+
+    Trusts nothing in the file: only a regular file (no symlink, FIFO or device) of at most
+    MAX_FILE_BYTES; at most MAX_MEMBERS arrays whose *declared* uncompressed sizes add up to at
+    most MAX_FILE_BYTES; each array's dtype and shape read from its own header (numeric or
+    boolean, no object, no structured dtype) and checked against its member's size before any
+    data is read; the metadata must be JSON with the declared layout.
+    """
+    info = os.lstat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise ValueError("result file is not a regular file")
+    if info.st_size > MAX_FILE_BYTES:
+        raise ValueError(f"result file of {info.st_size} bytes (limit {MAX_FILE_BYTES})")
+    with open(path, "rb") as handle:
+        arrays = _read_arrays(handle)
+    if _META not in arrays:
+        raise ValueError("result file without its metadata")
+    meta_array = arrays.pop(_META)
+    if meta_array.dtype != np.uint8 or meta_array.ndim != 1:
+        raise ValueError("result metadata is not UTF-8 bytes")
+    meta = json.loads(meta_array.tobytes().decode("utf-8"))
+    if not isinstance(meta, dict):
+        raise ValueError("result metadata is not a JSON object")
+    raw_values, raw_errors = meta.get("values", {}), meta.get("errors", {})
+    if not isinstance(raw_values, dict) or not isinstance(raw_errors, dict):
+        raise ValueError("result metadata: values and errors must be objects")
+    values = dict(raw_values)
+    for name, array in arrays.items():
+        if not name.startswith(_ARRAY_PREFIX):
+            raise ValueError(f"result file: unexpected member {name[:80]!r}")
+        values[name[len(_ARRAY_PREFIX) :]] = array
+    errors = {}
+    for key, value in raw_errors.items():
+        if not isinstance(value, list) or not value:
+            raise ValueError(f"result metadata: error {key[:80]!r} is not a list")
+        errors[key] = ErrorInfo(*(str(v)[:_MAX_TEXT] for v in value[:3]))
     return Observations(values, errors)
+
+
+MAX_MEMBERS = 4096
+_MAX_TEXT = 20_000
+
+
+def _read_arrays(handle) -> dict[str, np.ndarray]:
+    """The arrays of an ``.npz`` open in ``handle``, read with the bounds of load_observations."""
+    try:
+        archive = zipfile.ZipFile(handle)
+    except zipfile.BadZipFile as err:
+        raise ValueError(f"result file is not an npz archive ({err})") from None
+    with archive:
+        members = archive.infolist()
+        if len(members) > MAX_MEMBERS:
+            raise ValueError(f"result file with {len(members)} members (limit {MAX_MEMBERS})")
+        declared = sum(m.file_size for m in members)
+        if declared > MAX_FILE_BYTES:
+            raise ValueError(f"result file expands to {declared} bytes (limit {MAX_FILE_BYTES})")
+        arrays = {}
+        for member in members:
+            if not member.filename.endswith(".npy") or member.flag_bits & 0x1:
+                raise ValueError(f"result file: member {member.filename[:80]!r} is not an array")
+            with archive.open(member) as data:
+                arrays[member.filename[: -len(".npy")]] = _read_array(data, member)
+        return arrays
+
+
+def _read_array(data, member: zipfile.ZipInfo) -> np.ndarray:
+    version = np.lib.format.read_magic(data)
+    if version == (1, 0):
+        shape, fortran, dtype = np.lib.format.read_array_header_1_0(data)
+    elif version == (2, 0):
+        shape, fortran, dtype = np.lib.format.read_array_header_2_0(data)
+    else:
+        raise ValueError(f"{member.filename[:80]}: unknown .npy version {version}")
+    if dtype.hasobject or dtype.fields is not None or dtype.kind not in _NUMERIC_KINDS:
+        raise ValueError(f"{member.filename[:80]}: non-numeric array of dtype {dtype}")
+    count = 1
+    for dim in shape:
+        count *= int(dim)
+    nbytes = count * dtype.itemsize
+    if nbytes > member.file_size or nbytes > MAX_FILE_BYTES:
+        raise ValueError(f"{member.filename[:80]}: header claims {nbytes} bytes of data")
+    buffer = data.read(nbytes)
+    if len(buffer) != nbytes:
+        raise ValueError(f"{member.filename[:80]}: truncated array data")
+    array = np.frombuffer(buffer, dtype=dtype).reshape(shape, order="F" if fortran else "C")
+    return array.copy()
 
 
 def _json_default(value: object) -> object:

@@ -13,9 +13,11 @@ worker's group are killed before returning.
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -244,24 +246,52 @@ def _started(job_dir: Path) -> dict[str, int]:
     return started
 
 
+STATUSES = ("ok", "timeout", "memory", "exited")
+MAX_OUTCOME_BYTES = 2**20  # an outcome file is a few hundred bytes
+
+
 def _read_new_outcomes(job_dir: Path, pending: dict[str, Task]):
-    """(key, RawOutcome) for every pending task whose outcome file has appeared."""
+    """(key, RawOutcome) for every pending task whose outcome file has appeared. Nothing in the
+    files is trusted: whatever goes wrong reading one becomes that task's ``exited`` outcome."""
     for key in list(pending):
         path = job_dir / "outcomes" / f"{key}.json"
-        if not path.exists():
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
             continue
-        data = json.loads(path.read_text(encoding="utf-8"))
-        outcome = RawOutcome(
-            data["status"], data.get("detail", ""), float(data.get("seconds", 0.0))
-        )
-        outcome.tripped = list(data.get("tripped", []))
-        if outcome.status == "ok":
-            try:
-                outcome.observations = load_observations(job_dir / "results" / data["result_file"])
-            except Exception as err:  # noqa: BLE001 - whatever the bytes are, they are refused
-                outcome.status = "exited"
-                outcome.detail = f"the results of this question could not be read back ({err})"
+        except OSError as err:
+            yield key, RawOutcome("exited", f"the outcome of this question is unreadable ({err})")
+            continue
+        try:
+            outcome = _parse_outcome(job_dir, path, info)
+        except Exception as err:  # noqa: BLE001 - whatever the bytes are, they are refused
+            outcome = RawOutcome(
+                "exited", f"the results of this question could not be read back ({err})"[:500]
+            )
         yield key, outcome
+
+
+def _parse_outcome(job_dir: Path, path: Path, info: os.stat_result) -> RawOutcome:
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_OUTCOME_BYTES:
+        raise ValueError("the outcome file is not a small regular file")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or data.get("status") not in STATUSES:
+        raise ValueError("the outcome file does not follow the protocol")
+    seconds = float(data.get("seconds", 0.0))
+    if not math.isfinite(seconds) or seconds < 0:
+        raise ValueError(f"impossible duration {seconds}")
+    detail = data.get("detail", "")
+    tripped = data.get("tripped", [])
+    if not isinstance(detail, str) or not isinstance(tripped, list):
+        raise ValueError("the outcome file does not follow the protocol")
+    outcome = RawOutcome(data["status"], detail[:2000], seconds)
+    outcome.tripped = [str(t)[:200] for t in tripped[:100]]
+    if outcome.status == "ok":
+        name = data.get("result_file")
+        if not isinstance(name, str) or "/" in name or name.startswith("."):
+            raise ValueError("the outcome names no result file")
+        outcome.observations = load_observations(job_dir / "results" / name)
+    return outcome
 
 
 def _log_tail(job_dir: Path) -> str:
