@@ -10,6 +10,10 @@ from __future__ import annotations
 COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("grader.commands.check", "self-check a submission and print its feedback"),
     "grade": ("grader.commands.grade", "grade submissions: gradebook.csv, results.json, feedback"),
+    "release": (
+        "grader.commands.release",
+        "build the student release: DIR/ (pip install DIR) and DIR.zip, with no answer inside",
+    ),
     "gradescope-bundle": (
         "grader.commands.gradescope_bundle",
         "write the autograder.zip that Gradescope expects",
