@@ -23,8 +23,10 @@ GRADEBOOK_CSV = "gradebook.csv"
 REPORT_HTML = "report.html"
 REPORT_FIGURES = "report_figures"
 SIMILARITY_CSV = "similarity.csv"
+WRITTEN_DIR = "written"  # review pages and the marks sheet of the written questions
 RESERVED: frozenset[str] = frozenset(
-    name.lower() for name in (GRADEBOOK_CSV, REPORT_HTML, REPORT_FIGURES, SIMILARITY_CSV)
+    name.lower()
+    for name in (GRADEBOOK_CSV, REPORT_HTML, REPORT_FIGURES, SIMILARITY_CSV, WRITTEN_DIR)
 )
 HASH_LIMIT_BYTES = 64 * 1024 * 1024  # files past this are hashed by size only
 _HASH_MAX_FILES = 2000

@@ -19,22 +19,30 @@ file passed as ``tp-ae grade --config course.toml`` (read with ``tomllib``; on P
     bonus = true                # counts in score, not in max_score
     visibility = "after_due_date"
 
-A top-level ``checks = "course_checks"`` (a folder, or a list, relative to the file) adds the
-course's own pytest checks (see :mod:`grader.pytest_plugin`). A question table takes
-``points``, ``bonus``, ``timeout_seconds``, ``memory_mb`` and ``visibility``; ``[defaults]``
-takes the last three. ``tp-ae check`` does not run the questions whose visibility is not
-``visible`` and says so.
+A written question's table (``[questions.written_2_1]``) takes ``points`` and ``rubric`` (text
+shown on its review page). A top-level ``checks = "course_checks"`` (a folder, or a list,
+relative to the file) adds the course's own pytest checks (see :mod:`grader.pytest_plugin`). A
+question table takes ``points``, ``bonus``, ``timeout_seconds``, ``memory_mb`` and
+``visibility``; ``[defaults]`` takes the last three. ``tp-ae check`` does not run the questions
+whose visibility is not ``visible`` and says so.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tp_ae.errors import TpAeError
-from tp_ae.questions import CODE_QUESTIONS, QUESTION_IDS, VISIBILITIES, question
+from tp_ae.questions import (
+    CODE_QUESTIONS,
+    QUESTION_IDS,
+    VISIBILITIES,
+    WRITTEN_IDS,
+    WRITTEN_QUESTIONS,
+    question,
+)
 
 QUESTION_PART: dict[str, str] = {q.id: q.part for q in CODE_QUESTIONS}  # id -> file stem
 DEFAULT_POINTS: dict[str, float] = {q.id: float(q.points_possible) for q in CODE_QUESTIONS}
@@ -60,12 +68,26 @@ class QuestionConfig:
 
 
 @dataclass(frozen=True)
+class WrittenSettings:
+    """How a written question is marked by hand: its points and the rubric markers see."""
+
+    points_possible: float
+    rubric: str = ""
+
+
+def default_written() -> dict[str, WrittenSettings]:
+    """The question table's points for every written question, no rubric."""
+    return {q.id: WrittenSettings(float(q.points_possible)) for q in WRITTEN_QUESTIONS}
+
+
+@dataclass(frozen=True)
 class CourseConfig:
     """Per-question settings for every id in QUESTION_IDS, and the file they came from."""
 
     questions: Mapping[str, QuestionConfig]
     source: Path | None = None  # the TOML file read, None for the defaults
     checks: tuple[Path, ...] = ()  # folders of the course's own pytest checks
+    written: Mapping[str, WrittenSettings] = field(default_factory=lambda: default_written())
 
     def __getitem__(self, question_id: str) -> QuestionConfig:
         return self.questions[question_id]
@@ -127,7 +149,11 @@ def config_from_mapping(data: Mapping[str, object], source: Path | None = None) 
     questions = data.get("questions", {})
     if not isinstance(questions, Mapping):
         raise TpAeError(f"{where}[questions] must hold one table per question id")
-    _reject_unknown(questions, QUESTION_IDS, f"{where}unknown question id '{{key}}' in [questions]")
+    _reject_unknown(
+        questions,
+        (*QUESTION_IDS, *WRITTEN_IDS),
+        f"{where}unknown question id '{{key}}' in [questions]",
+    )
 
     for key, value in defaults.items():
         _validate(key, value, f"{where}[defaults]")
@@ -144,7 +170,24 @@ def config_from_mapping(data: Mapping[str, object], source: Path | None = None) 
             for key in merged
         }
         settings[qid] = replace(base[qid], **values)
-    return CourseConfig(settings, source, _checks(data.get("checks", []), source, where))
+    written = {
+        qid: _written(questions.get(qid, {}), f"{where}[questions.{qid}]", qid)
+        for qid in WRITTEN_IDS
+    }
+    return CourseConfig(settings, source, _checks(data.get("checks", []), source, where), written)
+
+
+def _written(table: object, where: str, qid: str) -> WrittenSettings:
+    """A written question's table: ``points`` (>= 0) and ``rubric`` (text)."""
+    if not isinstance(table, Mapping):
+        raise TpAeError(f"{where} must be a table")
+    _reject_unknown(table, ("points", "rubric"), f"{where}: unknown key '{{key}}'")
+    points = table.get("points", default_written()[qid].points_possible)
+    points = _validate("points", points, where)
+    rubric = table.get("rubric", "")
+    if not isinstance(rubric, str):
+        raise TpAeError(f"{where} rubric = {rubric!r}: expected text")
+    return WrittenSettings(float(points), rubric)
 
 
 def with_course_checks(config: CourseConfig, folders: Iterable[Path]) -> CourseConfig:

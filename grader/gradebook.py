@@ -14,9 +14,11 @@ from pathlib import Path
 from grader.batch import GRADEBOOK_CSV
 from grader.files import atomic_write_text
 from grader.results import SubmissionResult, format_points
-from tp_ae.questions import QUESTION_IDS
+from tp_ae.questions import QUESTION_IDS, WRITTEN_IDS
 
-GRADEBOOK_COLUMNS = ("submission", "score", "max_score", *QUESTION_IDS)
+# Then the course's own checks' questions. A written question's cell is empty until the
+# instructor's marks are merged (tp-ae grade --written FILE).
+GRADEBOOK_COLUMNS = ("submission", "score", "max_score", *QUESTION_IDS, *WRITTEN_IDS)
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ def gradebook_text(results: Iterable[SubmissionResult], *, statuses: bool = Fals
     """The gradebook as CSV text, one row per result in the order given; ``statuses`` adds one
     ``<question id>:status`` column per question (for the golden test)."""
     results = list(results)
-    ids = list(QUESTION_IDS)  # then the course's own questions, in order of appearance
+    ids = list(GRADEBOOK_COLUMNS[3:])  # then the course's own questions, in order of appearance
     ids += list(
         dict.fromkeys(
             q.question_id for r in results for q in r.questions if q.question_id not in ids
@@ -53,7 +55,8 @@ def gradebook_text(results: Iterable[SubmissionResult], *, statuses: bool = Fals
     for result in results:
         row = GradebookRow.of(result)
         cells = [row.submission, format_points(row.score), format_points(row.max_score)]
-        cells += [format_points(row.points_earned.get(qid, 0.0)) for qid in ids]
+        earned = row.points_earned
+        cells += [format_points(earned[qid]) if qid in earned else "" for qid in ids]
         if statuses:
             by_id = {q.question_id: str(q.status) for q in result.questions}
             cells += [by_id.get(qid, "") for qid in ids]

@@ -62,6 +62,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-report", action="store_true", help="do not write the class report and similarity"
     )
+    parser.add_argument(
+        "--written",
+        type=Path,
+        metavar="CSV",
+        help="merge the hand-given marks of the written questions (the filled written_marks.csv)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -77,8 +83,17 @@ def run(args: argparse.Namespace) -> int:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise TpAeError(f"{out_dir}: cannot create the output folder ({err.strerror})") from None
+    marks = None
+    if args.written is not None:  # read first: a bad marks sheet stops before any grading
+        from grader.written import read_marks
+
+        marks = read_marks(args.written, _written_config(config), submissions=set(named))
     results, todo = reuse_previous(named, out_dir, force=args.force)
     results.update(grade_all(todo, config, out_dir, jobs=args.jobs, quiet=args.quiet))
+    review_written(out_dir, named, config)
+    if marks is not None:
+        merge_written_marks(results, marks, config, out_dir)
+        print(f"merged {len(marks)} written mark(s) from {args.written}")
     write_class_outputs(out_dir, named, results, report=not args.no_report and len(named) > 1)
     failures = sorted(name for name, result in results.items() if result.grader_error)
     if failures:
@@ -124,6 +139,56 @@ def reuse_previous(named: Mapping[str, Path], out_dir: Path, *, force: bool):
     if reused:
         print(f"reused {len(reused)} result(s) of unchanged submissions (--force to regrade)")
     return reused, todo
+
+
+def _written_config(config):
+    from grader.written import WrittenConfig, WrittenQuestionConfig
+
+    return WrittenConfig(
+        {q: WrittenQuestionConfig(s.points_possible, s.rubric) for q, s in config.written.items()}
+    )
+
+
+def review_written(out_dir: Path, named: Mapping[str, Path], config) -> None:
+    """OUT/written/<id>.html (every answer side by side, the rubric) and written_marks.csv
+    (kept marks stay). An entry whose answers cannot be read shows as having none."""
+    from grader.written import written_answers
+
+    answers = {}
+    for name, path in named.items():
+        try:
+            answers[name] = written_answers(path)
+        except Exception:  # noqa: BLE001 - an unreadable entry has no answer, never a crash
+            answers[name] = {}
+    if not any(text.strip() for found in answers.values() for text in found.values()):
+        return
+    from grader.batch import WRITTEN_DIR
+    from grader.written import write_review
+
+    paths = write_review(out_dir / WRITTEN_DIR, answers, _written_config(config))
+    print(f"wrote {len(paths) - 1} review page(s) and {paths[-1]} for the written questions")
+
+
+def merge_written_marks(results: dict, marks: Mapping, config, out_dir: Path) -> None:
+    """Put the instructor's marks into every result (a written question unmarked stays out of
+    the score and its column empty) and rewrite each submission's files."""
+    from grader.results import CheckResult, QuestionResult, Status
+    from grader.writers import write_submission
+    from tp_ae.questions import WRITTEN_IDS
+
+    for name, result in results.items():
+        result.questions = [q for q in result.questions if q.question_id not in WRITTEN_IDS]
+        for qid in WRITTEN_IDS:
+            if (name, qid) not in marks:
+                continue
+            points, comment = marks[(name, qid)]
+            possible = config.written[qid].points_possible
+            fraction = points / possible if possible else 1.0
+            check = CheckResult("marked by hand", 1.0, fraction, comment or "")
+            result.questions.append(
+                QuestionResult(qid, possible, False, "visible", Status.GRADED, [check])
+            )
+        write_submission(result, out_dir)
 
 
 CHUNK = 25  # submissions per child: TensorFlow is imported once for each chunk

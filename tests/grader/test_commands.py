@@ -149,3 +149,45 @@ def test_check_prints_feedback_says_what_is_hidden_and_keeps_tensorflow_out(tmp_
     assert "build_mlp_autoencoder still raises NotImplementedError" in done.stdout
     assert "hidden by the course settings and were not checked here: add_noise" in done.stdout
     assert "Not checked: part2_vae" in done.stdout
+
+
+@pytest.mark.slow
+def test_written_answers_get_review_pages_and_merged_marks(tmp_path):
+    """Does grading write a review page and a marks sheet for the written questions, keep
+    their columns empty until `--written` merges the filled sheet, then count the marks?"""
+    dana = tmp_path / "class" / "dana"
+    dana.mkdir(parents=True)
+    (dana / "part2_vae.py").write_text(KL, encoding="utf-8")
+    (dana / "answers.md").write_text(
+        "## written_2_1\n\nKL = 1/2 sum (exp(lv) + mu^2 - 1 - lv), from the Gaussian KL.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    done = run("tp-ae", "grade", str(dana), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    page = (out / "written" / "written_2_1.html").read_text(encoding="utf-8")
+    assert "from the Gaussian KL" in page
+    with (out / "gradebook.csv").open(encoding="utf-8") as handle:
+        (row,) = csv.DictReader(handle)
+    assert row["written_2_1"] == "" and row["score"] == "3" and row["max_score"] == "21"
+    sheet = (out / "written" / "written_marks.csv").read_text(encoding="utf-8")
+    assert "dana,written_2_1,," in sheet and "dana,written_1_3,0,no answer found" in sheet
+    (out / "written" / "written_marks.csv").write_text(
+        sheet.replace("dana,written_2_1,,", "dana,written_2_1,1.5,right but no derivation"),
+        encoding="utf-8",
+    )
+    done = run(
+        "tp-ae", "grade", str(dana), "--out", str(out), "--written",
+        str(out / "written" / "written_marks.csv"),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    with (out / "gradebook.csv").open(encoding="utf-8") as handle:
+        (row,) = csv.DictReader(handle)
+    assert row["written_2_1"] == "1.5" and row["written_1_3"] == "0"
+    assert row["score"] == "4.5"
+    feedback = (out / "dana" / "feedback.md").read_text(encoding="utf-8")
+    assert "right but no derivation" in feedback
+    bad = tmp_path / "bad.csv"
+    bad.write_text("submission,question,points,comment\ndana,written_2_1,9,x\n", encoding="utf-8")
+    done = run("tp-ae", "grade", str(dana), "--out", str(out), "--written", str(bad))
+    assert done.returncode == 1 and "give a number from 0 to 2" in done.stderr
