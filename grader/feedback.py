@@ -14,9 +14,15 @@ def feedback_markdown(result: SubmissionResult) -> str:
     if bonus:
         names = ", ".join(q.question_id for q in bonus)
         score_line += f" (bonus {names} counts in the score, not in the maximum)"
-    not_run = [q.question_id for q in result.questions if q.status == Status.NOT_RUN]
+    not_run = [q for q in result.questions if q.status == Status.NOT_RUN]
     if not_run:
-        score_line += f"; {len(not_run)} question(s) not run here"
+        checked = sum(
+            q.points_possible for q in result.questions if q not in not_run and not q.bonus
+        )
+        score_line += (
+            f"; on the questions checked here: {format_points(result.score)} / "
+            f"{format_points(checked)} ({len(not_run)} not run: see each one's note)"
+        )
     lines += [score_line, ""]
     if result.load_error:
         lines += [f"> Could not load: {result.load_error}", ""]

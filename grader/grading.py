@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from grader.checks import check_module
-from grader.config import QUESTION_IDS, CourseConfig
+from grader.config import QUESTION_IDS, QUESTION_PART, CourseConfig
 from grader.results import QuestionResult, Status, SubmissionResult
 from grader.sandbox import RawOutcome, Task, run_child
 from grader.scoring import before_running, new_result, settle, with_checks
@@ -286,7 +286,7 @@ def _prepare(name: str, path: Path, config: CourseConfig, wanted: set[str]) -> _
             reason = (
                 f"hidden by the course settings (Gradescope visibility '{config[qid].visibility}')"
                 if hidden
-                else "its part is not in what was given"
+                else f"{QUESTION_PART[qid]} is not in what was given (not handed in)"
             )
             item.by_id[qid] = new_result(qid, config[qid], Status.NOT_RUN, f"not run: {reason}")
             continue

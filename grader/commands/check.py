@@ -37,7 +37,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from grader.config import QUESTION_IDS, QUESTION_PART, load_config, with_course_checks
     from grader.grading import grade_submission
-    from grader.results import format_points
     from grader.submission import SINGLE_MODULE, read_submission
     from grader.writers import feedback_markdown
 
@@ -54,11 +53,6 @@ def run(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     result = grade_submission(args.path, config, questions=visible)
     print(feedback_markdown(result))
-    shown = sum(q.points_earned for q in result.questions if q.question_id in visible)
-    shown_max = sum(config[q].points_possible for q in visible if not config[q].bonus)
-    bonus = sum(q.points_earned for q in result.questions if q.question_id in visible and q.bonus)
-    extra = f" (including {format_points(bonus)} bonus)" if bonus else ""
-    print(f"Checked questions: {format_points(shown)} / {format_points(shown_max)}{extra}.")
     if other_part:
         print(
             f"Not checked: {', '.join(sorted({QUESTION_PART[q] for q in other_part}))} "

@@ -149,6 +149,9 @@ def test_check_prints_feedback_says_what_is_hidden_and_keeps_tensorflow_out(tmp_
     assert "build_mlp_autoencoder still raises NotImplementedError" in done.stdout
     assert "hidden by the course settings and were not checked here: add_noise" in done.stdout
     assert "Not checked: part2_vae" in done.stdout
+    assert done.stdout.count("Score: ") == 1  # one score line, saying what it covers
+    assert "on the questions checked here: 0 / 6" in done.stdout
+    assert "part2_vae is not in what was given (not handed in)" in done.stdout
 
 
 @pytest.mark.slow
