@@ -130,3 +130,11 @@ def test_unknown_question_id_names_the_known_ones():
     """Does asking for a misspelt id fail with the list of known ids?"""
     with pytest.raises(KeyError, match="kl_divergence"):
         question("kl_divergenc")
+
+
+def test_readme_layout_table_names_only_paths_that_exist():
+    """Does every path in README.md's layout table exist in the tree?"""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Layout", 1)[1].split("\n\n", 2)[1]
+    paths = [p for row in table.splitlines()[2:] for p in row.split("|")[1].split("`")[1::2]]
+    assert paths and [p for p in paths if not (REPO / p.rstrip("/")).exists()] == []
