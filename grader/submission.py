@@ -18,9 +18,11 @@ import ast
 import os
 import re
 import shutil
+import stat
 import tempfile
 import time
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,6 +38,7 @@ MAX_SOURCE_BYTES = 50 * 2**20  # a notebook with embedded figures can be large; 
 MAX_ZIP_BYTES = 200 * 2**20  # total uncompressed size of the files a zip may unpack
 MAX_ZIP_MEMBERS = 2000
 _CELL_MAGICS_THAT_RUN_PYTHON = ("%%time", "%%timeit", "%%capture")
+_SYSTEM_FOLDERS = ("__MACOSX", "__pycache__")
 
 
 class SubmissionError(TpAeError):
@@ -125,14 +128,40 @@ def batch_entries(folder: Path, exclude: Path | None = None) -> list[Path]:
     folder = Path(folder)
     if not folder.is_dir():
         raise SubmissionError(f"{folder}: --batch needs a folder of submissions")
-    excluded = exclude.resolve() if exclude else None
     entries = []
-    for entry in sorted(folder.iterdir()):
-        if _hidden(entry.name) or (excluded and entry.resolve() == excluded):
-            continue
-        if entry.is_dir() or entry.suffix in (*SOURCE_SUFFIXES, ".zip"):
+    for entry, reason in _classified_entries(folder, exclude):
+        if reason is None:
             entries.append(entry)
     return entries
+
+
+def skipped_entries(folder: Path, exclude: Path | None = None) -> list[tuple[Path, str]]:
+    """(entry, why it is not graded) for every entry of a batch folder that batch_entries
+    leaves out, so that ``grade`` can print one visible line for each."""
+    return [(e, why) for e, why in _classified_entries(Path(folder), exclude) if why is not None]
+
+
+def _classified_entries(folder: Path, exclude: Path | None) -> list[tuple[Path, str | None]]:
+    """Every entry of ``folder`` with None (a submission to grade, possibly unreadable: it then
+    gets a load-error row) or the reason it is not one."""
+    excluded = exclude.resolve() if exclude else None
+    out: list[tuple[Path, str | None]] = []
+    for entry in sorted(folder.iterdir()):
+        if entry.name.startswith(".") or entry.name in _SYSTEM_FOLDERS:
+            out.append((entry, "hidden or system entry"))
+        elif excluded and entry.resolve() == excluded:
+            out.append((entry, "the output folder"))
+        elif entry.is_symlink() or entry.is_dir() or _source_suffix(entry) is not None:
+            out.append((entry, None))  # a link or a special file gets its own error row
+        else:
+            out.append((entry, "not a .py, .ipynb, .zip or folder"))
+    return out
+
+
+def _source_suffix(path: Path) -> str | None:
+    """ ".py", ".ipynb" or ".zip" whatever the case of the name ("MARTIN.PY"), else None."""
+    suffix = path.suffix.lower()
+    return suffix if suffix in (*SOURCE_SUFFIXES, ".zip") else None
 
 
 def read_submission(path: Path, name: str | None = None) -> Submission:
@@ -143,14 +172,31 @@ def read_submission(path: Path, name: str | None = None) -> Submission:
     """
     path = Path(path)
     name = name or submission_name(path)
+    try:
+        return _read_submission(path, name)
+    except SubmissionError:
+        raise
+    except Exception as err:  # noqa: BLE001 - whatever the entry holds, only it fails
+        first = (str(err).splitlines() or [type(err).__name__])[0][:300]
+        raise SubmissionError(
+            f"{path.name}: cannot be read ({type(err).__name__}: {first})"
+        ) from None
+
+
+def _read_submission(path: Path, name: str) -> Submission:
+    if path.is_symlink():
+        raise SubmissionError(f"{path.name}: a symbolic link; hand in the file or folder itself")
     if not path.exists():
         raise SubmissionError(f"{path}: no such file or folder")
-    if path.is_file() and path.suffix == ".zip":
+    suffix = path.suffix.lower()
+    if not path.is_dir() and not path.is_file():
+        raise SubmissionError(f"{path.name}: not a regular file or folder (a FIFO or device?)")
+    if path.is_file() and suffix == ".zip":
         with unpacked_zip(path) as folder:
             files, warnings = _read_folder(folder, display=path.name)
     elif path.is_dir():
         files, warnings = _read_folder(path, display=path.name)
-    elif path.suffix in SOURCE_SUFFIXES:
+    elif suffix in SOURCE_SUFFIXES:
         module = path.stem if path.stem in PART_NAMES else SINGLE_MODULE
         files, warnings = [_read_source_file(path, module)], []
     else:
@@ -213,13 +259,35 @@ def unpacked_zip(path: Path) -> Iterator[Path]:
                     raise SubmissionError(f"{path}: unpacks to more than {MAX_ZIP_BYTES} bytes")
                 destination = target.joinpath(*relative.parts)
                 destination.parent.mkdir(parents=True, exist_ok=True)
-                with archive.open(info) as src, open(destination, "wb") as dst:
-                    shutil.copyfileobj(src, dst)
+                try:
+                    with archive.open(info) as src, open(destination, "wb") as dst:
+                        _copy_bounded(src, dst, info.file_size)
+                except (
+                    zipfile.BadZipFile,
+                    RuntimeError,
+                    NotImplementedError,
+                    EOFError,
+                    OSError,
+                    zlib.error,
+                ) as err:  # bad CRC, password, unknown compression
+                    raise SubmissionError(
+                        f"{path.name}: {info.filename} cannot be unpacked ({err})"
+                    ) from None
                 stamp = time.mktime((*info.date_time, 0, 0, -1))
                 os.utime(destination, (stamp, stamp))  # "modified last" decides .py vs .ipynb
         yield target
     finally:
         shutil.rmtree(target, ignore_errors=True)
+
+
+def _copy_bounded(src, dst, limit: int) -> None:
+    """Copy at most ``limit`` bytes (the member's declared size); more is a corrupt zip."""
+    copied = 0
+    while chunk := src.read(2**20):
+        copied += len(chunk)
+        if copied > limit:
+            raise zipfile.BadZipFile("member larger than it declares")
+        dst.write(chunk)
 
 
 def _safe_member_path(name: str) -> PurePosixPath | None:
@@ -312,12 +380,12 @@ def _unimplemented(chunk: SourceChunk) -> int:
 def _read_source_file(path: Path, module: str) -> SourceFile:
     name = path.name
     try:
-        if path.stat().st_size > MAX_SOURCE_BYTES:
-            return SourceFile(module, name, (), f"{name}: larger than {MAX_SOURCE_BYTES} bytes")
-        raw = path.read_bytes()
+        raw = read_regular_file(path, MAX_SOURCE_BYTES)
     except OSError as err:
-        return SourceFile(module, name, (), f"{name}: cannot be read ({err.strerror})")
-    if path.suffix == ".ipynb":
+        return SourceFile(module, name, (), f"{name}: cannot be read ({err.strerror or err})")
+    except ValueError as err:
+        return SourceFile(module, name, (), f"{name}: {err}")
+    if path.suffix.lower() == ".ipynb":
         return _read_notebook(raw, module, name)
     text = _decode(raw)
     chunk = SourceChunk(name, text)
@@ -327,7 +395,31 @@ def _read_source_file(path: Path, module: str) -> SourceFile:
         return SourceFile(module, name, (chunk,), _syntax_message(name, err))
     except ValueError as err:  # e.g. null bytes
         return SourceFile(module, name, (chunk,), f"{name}: not Python source ({err})")
+    except (RecursionError, MemoryError):
+        return SourceFile(module, name, (chunk,), f"{name}: too deeply nested for Python to read")
     return SourceFile(module, name, (chunk,))
+
+
+def read_regular_file(path: Path, limit: int) -> bytes:
+    """The bytes of ``path`` if it is a regular file (no symlink, FIFO or device) of at most
+    ``limit`` bytes; ValueError saying what it is otherwise. Never blocks on a FIFO."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as err:
+        if os.path.islink(path):
+            raise ValueError("a symbolic link; hand in the file itself") from None
+        raise err
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError("not a regular file (a FIFO or device?)")
+        if info.st_size > limit:
+            raise ValueError(f"larger than {limit} bytes")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"larger than {limit} bytes")
+    return data
 
 
 def _read_notebook(raw: bytes, module: str, name: str) -> SourceFile:
@@ -341,16 +433,23 @@ def _read_notebook(raw: bytes, module: str, name: str) -> SourceFile:
         first = str(err).splitlines()[0] if str(err) else type(err).__name__
         return SourceFile(module, name, (), f"{name}: not a readable notebook ({first})")
     chunks, warnings = [], []
-    for index, cell in enumerate(notebook.cells, start=1):
-        if cell.get("cell_type") != "code":
+    cells = notebook.get("cells", []) if isinstance(notebook, dict) else []
+    for index, cell in enumerate(cells if isinstance(cells, list) else [], start=1):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
-        text = _strip_magics(cell.get("source", ""))
+        source = cell.get("source", "")
+        if isinstance(source, list) and all(isinstance(part, str) for part in source):
+            source = "".join(source)
+        if not isinstance(source, str):
+            warnings.append(f"{name}, cell {index}: its source is not text; cell skipped")
+            continue
+        text = _strip_magics(source)
         if text is None or not text.strip():
             continue
         chunk = SourceChunk(f"{name}, cell {index}", text)
         try:
             ast.parse(text, filename=chunk.filename)
-        except (SyntaxError, ValueError) as err:
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as err:
             line = getattr(err, "lineno", None)
             warnings.append(f"{chunk.filename}: syntax error at line {line}; cell skipped")
             continue
@@ -516,5 +615,5 @@ def _bound_names(body: list[ast.stmt]) -> list[str]:
 def _parse_or_none(chunk: SourceChunk) -> ast.Module | None:
     try:
         return ast.parse(chunk.text, filename=chunk.filename)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None

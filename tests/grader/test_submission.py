@@ -142,3 +142,109 @@ def test_batch_entries_and_unique_names(tmp_path):
     entries = batch_entries(tmp_path, exclude=tmp_path / "out")
     assert [e.name for e in entries] == ["alice.ipynb", "alice.py", "bob.py", "carol.zip", "dave"]
     assert list(unique_names(entries)) == ["alice_ipynb", "alice_py", "bob", "carol", "dave"]
+
+
+# ---------------------------------------------------------------- hostile entries (issue 11)
+
+
+def test_batch_keeps_underscore_and_upper_case_names_and_says_why_others_are_skipped(tmp_path):
+    """Are _dupont.py and MARTIN.PY graded, and does every skipped entry get a reason?"""
+    from grader.submission import skipped_entries
+
+    for name in ("_dupont.py", "MARTIN.PY", "notes.txt", ".DS_Store"):
+        (tmp_path / name).write_text(KL)
+    (tmp_path / "__MACOSX").mkdir()
+    graded = [p.name for p in batch_entries(tmp_path)]
+    assert graded == ["MARTIN.PY", "_dupont.py"]
+    skipped = {p.name: why for p, why in skipped_entries(tmp_path)}
+    assert set(skipped) == {"notes.txt", ".DS_Store", "__MACOSX"}
+    assert all(skipped.values())
+    assert read_submission(tmp_path / "MARTIN.PY").defined_names() == {
+        "kl_divergence": "submission"
+    }
+    assert len(set(unique_names(batch_entries(tmp_path)))) == 2
+
+
+def test_a_fifo_a_device_link_and_a_folder_link_are_load_errors_that_never_block(tmp_path):
+    """Do a FIFO named x.py, a link to /dev/zero and a folder linked to / fail at once?"""
+    import os
+    import time
+
+    os.mkfifo(tmp_path / "fifo.py")
+    (tmp_path / "zero.py").symlink_to("/dev/zero")
+    (tmp_path / "root").symlink_to("/")
+    assert {p.name for p in batch_entries(tmp_path)} == {"fifo.py", "zero.py", "root"}
+    start = time.monotonic()
+    for name, message in (("fifo.py", "FIFO"), ("zero.py", "link"), ("root", "link")):
+        with pytest.raises(SubmissionError, match=message):
+            read_submission(tmp_path / name)
+    assert time.monotonic() - start < 5
+
+
+def test_a_link_inside_a_folder_is_that_files_error(tmp_path):
+    """Is a part file symlinked to another file refused (it could point at the reference)?"""
+    (tmp_path / "real.py").write_text(KL)
+    (tmp_path / "part2_vae.py").symlink_to(tmp_path / "real.py")
+    (tmp_path / "part1_autoencoders.py").write_text("def add_noise(x):\n    return x\n")
+    submission = read_submission(tmp_path)
+    assert "symbolic link" in submission.load_error
+    assert submission.defined_names() == {"add_noise": "part1_autoencoders"}
+
+
+def test_a_deeply_nested_expression_is_a_load_error_not_a_crash(tmp_path):
+    """Does RecursionError in ast.parse become the file's error (and question_sources survive)?"""
+    deep = "X = " + "+".join(["1"] * 100_000) + "\n" + KL
+    (tmp_path / "part2_vae.py").write_text(deep)
+    submission = read_submission(tmp_path / "part2_vae.py")
+    assert submission.load_error and "part2_vae.py" in submission.load_error
+    assert question_sources(tmp_path / "part2_vae.py") == {}
+
+
+def test_a_notebook_cell_whose_source_is_a_number_is_skipped_with_a_warning(tmp_path):
+    """Is a code cell with a non-text source skipped, the other cells still read?"""
+    import json
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(KL), nbformat.v4.new_code_cell("x = 1")]
+    data = json.loads(nbformat.writes(notebook))
+    data["cells"][1]["source"] = 42
+    path = tmp_path / "part2_vae.ipynb"
+    path.write_text(json.dumps(data))
+    try:
+        submission = read_submission(path)
+    except SubmissionError as err:  # nbformat may refuse the whole notebook: still one line
+        assert "part2_vae.ipynb" in str(err)
+        return
+    assert "kl_divergence" in submission.defined_names() or submission.load_error
+
+
+def _zip_with(tmp_path, name: str, patch) -> object:
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("part2_vae.py", KL)
+    data = bytearray(path.read_bytes())
+    patch(data)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_bad_crc_password_and_bomb_zips_are_that_entrys_error(tmp_path):
+    """Do a bad CRC, an encrypted member and a member larger than declared give a one-line
+    SubmissionError instead of an exception that aborts the batch?"""
+    offset = len(b"PK\x03\x04") + 10  # CRC-32 in the local header
+
+    def bad_crc(data):
+        data[offset] ^= 0xFF
+        central = data.rfind(b"PK\x01\x02") + 16
+        data[central] ^= 0xFF
+
+    def encrypted(data):
+        data[6] |= 1
+        central = data.rfind(b"PK\x01\x02") + 8
+        data[central] |= 1
+
+    for name, patch in (("crc.zip", bad_crc), ("password.zip", encrypted)):
+        with pytest.raises(SubmissionError, match="cannot be unpacked|not a readable zip"):
+            read_submission(_zip_with(tmp_path, name, patch))
+    with pytest.raises(SubmissionError):
+        read_submission(tmp_path / "nothing.zip")
