@@ -69,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     _configure_environment(job)
     runtime = _import_runtime()
     runtime["inputs"] = _load_inputs(job_dir, {task["question"] for task in job["tasks"]})
+    _forget_job_files(job_dir)
     for name in ("results", "outcomes", "started", "work"):
         (job_dir / name).mkdir(exist_ok=True)
     baseline_kb = _rss_kb(os.getpid()) or 0
@@ -115,6 +116,16 @@ def _import_runtime() -> dict:
     references = {qid: getattr(modules[qid], qid) for qid in QUESTION_IDS}
     checks = {qid: importlib.import_module(f"grader.checks.{qid}") for qid in QUESTION_IDS}
     return {"references": references, "checks": checks}
+
+
+def _forget_job_files(job_dir: Path) -> None:
+    """Delete ``job.json`` (every submission's source) and the inputs once read: no worker can
+    read a classmate's answer or tamper with a later question's inputs (the parent writes them
+    again for each child it starts)."""
+    import shutil
+
+    (job_dir / "job.json").unlink(missing_ok=True)
+    shutil.rmtree(job_dir / "inputs", ignore_errors=True)
 
 
 def _load_inputs(job_dir: Path, questions: set[str]) -> dict[str, dict]:
@@ -268,6 +279,7 @@ def _worker_main(qid, submission, job, job_dir, work, result_fd, trip_fd, runtim
     pid = os.getpid()
     try:
         _isolate(work, int(job["limits"][qid]["memory_mb"]))
+        _forget_others(job, submission, runtime, qid)
         observations = _run_question(qid, submission, job, job_dir, runtime, trip_fd)
         if os.getpid() == pid:  # a fork made by student code must not write results
             data = observations.to_bytes()
@@ -276,6 +288,14 @@ def _worker_main(qid, submission, job, job_dir, work, result_fd, trip_fd, runtim
     except BaseException:  # noqa: BLE001 - the worker must end here whatever happened
         code = 70
     os._exit(code)
+
+
+def _forget_others(job: dict, submission: dict, runtime: dict, qid: str) -> None:
+    """Drop, in this worker's copy of memory, every other submission's source and every other
+    question's inputs before any student code runs (the objects are freed, not just hidden)."""
+    job["submissions"][:] = [submission if s is submission else None for s in job["submissions"]]
+    for other in [q for q in runtime["inputs"] if q != qid]:
+        del runtime["inputs"][other]
 
 
 def _isolate(workdir: Path, memory_mb: int) -> None:

@@ -91,14 +91,12 @@ def run_child(
             on_outcome(task, outcome)
 
     try:
-        (job_dir / "inputs").mkdir()
-        for qid in sorted({q for _, q in tasks}):
-            np.savez(job_dir / "inputs" / f"{qid}.npz", **inputs[qid])
         remaining = list(tasks)
         spawns_left = MAX_SPAWNS + len(tasks)
         while remaining and spawns_left > 0:
             spawns_left -= 1
             _write_job(job_dir, submissions, config, remaining, parallel, threads, seed)
+            _write_inputs(job_dir, inputs, remaining)  # the child deletes both once read
             finished = _spawn_and_wait(job_dir, config, remaining, parallel, cancel, record)
             if cancel is not None and cancel.is_set():
                 break
@@ -149,6 +147,14 @@ def _write_job(job_dir, submissions, config, tasks, parallel, threads, seed) -> 
     }
     shutil.rmtree(job_dir / "started", ignore_errors=True)
     (job_dir / "job.json").write_text(json.dumps(job), encoding="utf-8")
+
+
+def _write_inputs(job_dir: Path, inputs: dict[str, dict[str, np.ndarray]], tasks) -> None:
+    folder = job_dir / "inputs"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    for qid in sorted({q for _, q in tasks}):
+        np.savez(folder / f"{qid}.npz", **inputs[qid])
 
 
 def _submission_spec(submission: Submission) -> dict:
