@@ -49,7 +49,7 @@ class Probe:
             return True, fn(*args, **kwargs)
         except TypeError as exc:
             binding_failed = exc.__traceback__ is not None and exc.__traceback__.tb_next is None
-            if kwargs and binding_failed and "keyword argument" in str(exc):
+            if kwargs and binding_failed and "keyword argument" in safe_text(exc):
                 self.observations.put("__signature__", _signature_note(exc))
                 return self.attempt(key, lambda: fn(*args, *kwargs.values()))
             self.observations.put_error(key, describe_exception(exc, self.student_files))
@@ -72,17 +72,33 @@ def as_array(value: object) -> np.ndarray:
 def describe_exception(exc: BaseException, student_files: set[str]) -> ErrorInfo:
     """Exception as text, located at the innermost frame that belongs to the submission."""
     if isinstance(exc, SystemExit):
-        message = f"the code called sys.exit({exc.code!r})"
+        message = f"the code called sys.exit({safe_text(exc.code, repr)})"
     else:
-        lines = str(exc).strip().splitlines()
+        lines = safe_text(exc).strip().splitlines()
         message = " ".join(line.strip() for line in lines[:3])
         if len(message) > _MESSAGE_CHARS:
             message = message[: _MESSAGE_CHARS - 3] + "..."
     where = ""
-    for frame, lineno in traceback.walk_tb(exc.__traceback__):
-        if frame.f_code.co_filename in student_files:
-            where = f"{frame.f_code.co_filename}, line {lineno}"
-    return ErrorInfo(type(exc).__name__, message, where)
+    try:
+        for frame, lineno in traceback.walk_tb(exc.__traceback__):
+            if frame.f_code.co_filename in student_files:
+                where = f"{frame.f_code.co_filename}, line {lineno}"
+    except Exception:  # noqa: BLE001 - a doctored traceback: no location, still the student's
+        where = ""
+    name = safe_text(type(exc), lambda cls: type.__dict__["__name__"].__get__(cls))
+    return ErrorInfo(name, message, where)
+
+
+def safe_text(value: object, render: Callable[[object], object] = str) -> str:
+    """``render(value)`` as a plain ``str``, whatever the student's object does: a ``__str__``
+    or ``__repr__`` that raises, loops into RecursionError or returns a str subclass."""
+    try:
+        text = render(value)
+        if isinstance(text, str):
+            return str.__str__(text)[: _MESSAGE_CHARS * 4]
+    except BaseException:  # noqa: BLE001 - the student's object, the student's problem
+        pass
+    return "<its message could not be printed>"
 
 
 def _signature_note(exc: TypeError) -> str:

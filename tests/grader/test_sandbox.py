@@ -121,3 +121,28 @@ def test_a_forged_or_broken_outcome_is_that_questions_failure(tmp_path, text):
     assert got["0.kl_divergence"].status == "exited"
     assert "could not be read back" in got["0.kl_divergence"].detail
     assert got["1.add_noise"].status == "timeout" and got["1.add_noise"].seconds == 3.0
+
+
+def test_a_students_exception_whose_str_raises_is_still_described_as_theirs():
+    """Does an exception whose __str__ raises (or returns a str subclass) give an ErrorInfo?"""
+    from grader.probe import describe_exception, safe_text
+
+    class Evil(Exception):
+        def __str__(self):
+            raise RuntimeError("no")
+
+    class Sneaky(str):
+        def strip(self):
+            raise RuntimeError("no")
+
+    class Odd(Exception):
+        def __str__(self):
+            return Sneaky("odd message")
+
+    try:
+        raise Evil()
+    except Evil as exc:
+        info = describe_exception(exc, set())
+    assert info.type == "Evil" and "could not be printed" in info.message
+    assert describe_exception(Odd(), set()).message == "odd message"
+    assert safe_text(SystemExit(Evil())) == "<its message could not be printed>"
