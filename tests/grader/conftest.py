@@ -10,6 +10,9 @@ from grader.config import config_from_mapping
 
 from .corpus_tools import CORPUS_ENTRIES, REPO, build_entry
 
+# An example course check, run by the tests through `--checks`, not collected as a test here.
+collect_ignore = ["course_checks"]
+
 # Short limits for the hostile entries; every legitimate answer stays far below them.
 TEST_CONFIG = {
     "questions": {

@@ -10,7 +10,7 @@ import json
 from grader.gradebook import write_gradebook
 from grader.results import SubmissionResult
 from grader.writers import write_submission
-from tp_ae.questions import QUESTION_IDS
+from tp_ae.questions import QUESTION_IDS, WRITTEN_IDS
 
 from .test_results import make_result
 
@@ -21,9 +21,10 @@ def test_gradebook_rows_are_sorted_with_the_spec_columns_and_no_temporary_file(t
     results = [make_result("bob", 1.0), make_result("alice", 0.0)]
     path = write_gradebook(tmp_path, results)
     rows = list(csv.reader(io.StringIO(path.read_text())))
-    assert rows[0] == ["submission", "score", "max_score", *QUESTION_IDS]
+    assert rows[0] == ["submission", "score", "max_score", *QUESTION_IDS, *WRITTEN_IDS]
     assert [row[:3] for row in rows[1:]] == [["alice", "20.5", "21"], ["bob", "22", "21"]]
     assert rows[1][3 + QUESTION_IDS.index("kl_divergence")] == "1.5"
+    assert rows[1][3 + len(QUESTION_IDS) :] == [""] * len(WRITTEN_IDS)  # not marked yet
     assert [p.name for p in tmp_path.iterdir()] == ["gradebook.csv"]
 
 
