@@ -45,6 +45,8 @@ import types
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader import protocol
+
 SANDBOX_USER_ENV = "TP_AE_SANDBOX_USER"  # when root: the user that runs the workers
 POLL_SECONDS = 0.05
 ADDRESS_SPACE_SLACK_MB = 8192  # RLIMIT_AS backstop on top of the cap (TF reserves virtual memory)
@@ -209,6 +211,7 @@ def _write_outcome(job_dir: Path, worker: _Worker, status: str, detail: str) -> 
     tripped = _drain(worker.trip_read_fd)
     os.close(worker.trip_read_fd)
     outcome = {
+        "protocol": protocol.VERSION,
         "status": status,
         "detail": detail,
         "seconds": round(time.monotonic() - worker.started, 3),
@@ -351,9 +354,9 @@ def _run_question(qid, submission, job, job_dir, runtime, trip_fd):
     try:
         _trip_wire(qid, references[qid], trip_fd)
         modules, load_errors = _load_submission(submission)
-        observations.put("__load_errors__", load_errors)
+        observations.put(protocol.LOAD_ERRORS, load_errors)
         student_fn, where = _find_question(qid, modules)
-        observations.put("__found_in__", where)
+        observations.put(protocol.FOUND_IN, where)
         if student_fn is None:
             return observations
         _substitute_references(qid, modules, references)
@@ -361,7 +364,7 @@ def _run_question(qid, submission, job, job_dir, runtime, trip_fd):
         probe = Probe(observations, files)
         runtime["checks"][qid].collect(student_fn, inputs, probe)
     except BaseException:  # noqa: BLE001 - reported to the instructor as a grader error
-        observations.put("__harness_error__", traceback.format_exc(limit=20))
+        observations.put(protocol.HARNESS_ERROR, traceback.format_exc(limit=20))
     return observations
 
 

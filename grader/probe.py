@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from grader import protocol
 from grader.observations import ErrorInfo, Observations
 
 _MESSAGE_CHARS = 400
@@ -50,7 +51,7 @@ class Probe:
         except TypeError as exc:
             binding_failed = exc.__traceback__ is not None and exc.__traceback__.tb_next is None
             if kwargs and binding_failed and "keyword argument" in safe_text(exc):
-                self.observations.put("__signature__", _signature_note(exc))
+                self.observations.put(protocol.SIGNATURE, _signature_note(exc))
                 return self.attempt(key, lambda: fn(*args, *kwargs.values()))
             self.observations.put_error(key, describe_exception(exc, self.student_files))
             return False, None

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from grader import isolation
+from grader import isolation, protocol
 from grader.config import CourseConfig
 from grader.observations import Observations, load_observations
 from grader.submission import Submission
@@ -252,7 +252,6 @@ def _started(job_dir: Path) -> dict[str, int]:
     return started
 
 
-STATUSES = ("ok", "timeout", "memory", "exited")
 MAX_OUTCOME_BYTES = 2**20  # an outcome file is a few hundred bytes
 
 
@@ -281,7 +280,11 @@ def _parse_outcome(job_dir: Path, path: Path, info: os.stat_result) -> RawOutcom
     if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_OUTCOME_BYTES:
         raise ValueError("the outcome file is not a small regular file")
     data = json.loads(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or data.get("status") not in STATUSES:
+    if (
+        not isinstance(data, dict)
+        or data.get("protocol") != protocol.VERSION
+        or data.get("status") not in protocol.STATUSES
+    ):
         raise ValueError("the outcome file does not follow the protocol")
     seconds = float(data.get("seconds", 0.0))
     if not math.isfinite(seconds) or seconds < 0:
@@ -297,6 +300,7 @@ def _parse_outcome(job_dir: Path, path: Path, info: os.stat_result) -> RawOutcom
         if not isinstance(name, str) or "/" in name or name.startswith("."):
             raise ValueError("the outcome names no result file")
         outcome.observations = load_observations(job_dir / "results" / name)
+        protocol.check_reserved(outcome.observations.values)
     return outcome
 
 

@@ -107,6 +107,7 @@ def test_links_fifos_and_oversized_files_are_refused(tmp_path):
         '{"status": "great"}',
         '{"status": "ok", "seconds": "NaN", "result_file": "missing.npz"}',
         "[1, 2]",
+        '{"protocol": 99, "status": "timeout"}',
     ],
 )
 def test_a_forged_or_broken_outcome_is_that_questions_failure(tmp_path, text):
@@ -115,7 +116,7 @@ def test_a_forged_or_broken_outcome_is_that_questions_failure(tmp_path, text):
     (tmp_path / "results").mkdir()
     (tmp_path / "outcomes" / "0.kl_divergence.json").write_text(text)
     (tmp_path / "outcomes" / "1.add_noise.json").write_text(
-        json.dumps({"status": "timeout", "detail": "stopped", "seconds": 3})
+        json.dumps({"protocol": 1, "status": "timeout", "detail": "stopped", "seconds": 3})
     )
     got = dict(_read_new_outcomes(tmp_path, {"0.kl_divergence": None, "1.add_noise": None}))
     assert got["0.kl_divergence"].status == "exited"
