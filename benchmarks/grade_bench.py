@@ -6,6 +6,12 @@ machine. Both are timed end to end as separate processes (interpreter start incl
 
     python benchmarks/grade_bench.py                 # grades solutions/
     python benchmarks/grade_bench.py --repeat 5 path/to/submission
+    python benchmarks/grade_bench.py --memory      # Gradescope's limits: PSS and one CPU
+
+``--memory`` grades once under ``taskset -c 0`` (one CPU, as on Gradescope's half vCPU) and
+samples every 0.05 s the summed PSS of the grader's whole process tree (``smaps_rollup`` of
+each descendant; PSS splits shared pages, so forked workers count once), against Gradescope's
+default 768 MB.
 """
 
 from __future__ import annotations
@@ -30,13 +36,71 @@ def timed(command: list[str]) -> float:
     return time.perf_counter() - started
 
 
+GRADESCOPE_MB = 768
+
+
+def _descendants(pid: int) -> list[int]:
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                ppid = int(open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo += children.get(current, [])
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        for line in open(f"/proc/{pid}/smaps_rollup"):
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def memory_run(submission: Path) -> tuple[float, float, int]:
+    """(wall s, peak summed PSS MB, most processes at once) of one grading on CPU 0."""
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    with tempfile.TemporaryDirectory() as out:
+        command = ["taskset", "-c", "0", sys.executable, "-m", "grader", str(submission)]
+        command += ["--out", out, "--quiet", "--no-report"]
+        started = time.perf_counter()
+        process = subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.DEVNULL)
+        peak, most = 0, 0
+        while process.poll() is None:
+            pids = _descendants(process.pid)
+            peak = max(peak, sum(_pss_kb(p) for p in pids))
+            most = max(most, len(pids))
+            time.sleep(0.05)
+        wall = time.perf_counter() - started
+        if process.returncode != 0:
+            raise SystemExit(f"grading failed with status {process.returncode}")
+    return wall, peak / 1024, most
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "submission", nargs="?", type=Path, default=REPO / "solutions", help="what to grade"
     )
     parser.add_argument("--repeat", type=int, default=3, help="runs of each (best is kept)")
+    parser.add_argument("--memory", action="store_true", help="peak PSS and time on one CPU")
     args = parser.parse_args(argv)
+    if args.memory:
+        wall, peak, most = memory_run(args.submission)
+        verdict = "within" if peak <= GRADESCOPE_MB else "OVER"
+        print(f"grade {args.submission.name} under taskset -c 0: {wall:.1f} s wall")
+        print(f"peak summed PSS {peak:.0f} MB over up to {most} processes", end=" ")
+        print(f"({verdict} Gradescope's default {GRADESCOPE_MB} MB)")
+        return 0
 
     bare, grading = [], []
     for _ in range(args.repeat):
