@@ -55,7 +55,7 @@ def collect(spec: VaeSpec, fn: Callable, inputs: dict[str, np.ndarray], probe: P
     """Child side: builds, shapes, reparameterisation draws, and a short fit."""
     import keras
 
-    from grader.checks._keras import model_facts
+    from grader.checks._keras import model_facts, sampler_index
 
     x = inputs["train"][:N]
     models = {}
@@ -74,6 +74,9 @@ def collect(spec: VaeSpec, fn: Callable, inputs: dict[str, np.ndarray], probe: P
             if ok:
                 probe.put(f"{key}.{name}.facts", facts)
         encoder, decoder, _ = parts
+        ok, index = probe.attempt(f"{key}.sampler", lambda e=encoder: sampler_index(e))
+        if ok:
+            probe.put(f"{key}.sampler", index)
         ok, outputs = probe.attempt(f"{key}.encoded", lambda e=encoder: list(e(x)))
         if ok:
             probe.put(f"{key}.encoded.count", len(outputs))
@@ -83,7 +86,7 @@ def collect(spec: VaeSpec, fn: Callable, inputs: dict[str, np.ndarray], probe: P
     if 2 in models:
         _collect_reparameterisation(models[2][0], x, probe)
     if 10 in models:
-        _collect_training(models[10][2], inputs["train"], probe, keras)
+        _collect_training(models[10], inputs["train"], probe, keras)
 
 
 def _collect_reparameterisation(encoder, x, probe) -> None:
@@ -110,16 +113,22 @@ def _collect_reparameterisation(encoder, x, probe) -> None:
             probe.array(f"reparam.{name}", lambda o=outputs[i]: o)
 
 
-def _collect_training(vae, train, probe, keras) -> None:
-    """Neg-ELBO ingredients on 64 images before and after 2 epochs of fit (8 steps)."""
+def _collect_training(models, train, probe, keras) -> None:
+    """Neg-ELBO ingredients on 64 images before and after 2 epochs of ``vae.fit`` (8 steps).
+
+    The ingredients come from the student's own encoder and decoder (x -> [z_mean, z_log_var,
+    z] -> decoder(z)), never from ``vae(x)``: any model class whose ``fit`` trains them (the given
+    VAE, ``add_loss`` in ``call``, ``train_step``, ``compute_loss``) is judged the same way."""
+    encoder, decoder, vae = models
     x_eval = train[:EVAL_IMAGES]
 
     def outputs(tag: str) -> None:
-        ok, out = probe.attempt(f"train.{tag}", lambda: vae(x_eval))
+        def run() -> dict:
+            z_mean, z_log_var, z = list(encoder(x_eval))[:3]
+            return {"reconstruction": decoder(z), "z_mean": z_mean, "z_log_var": z_log_var}
+
+        ok, out = probe.attempt(f"train.{tag}", run)
         if not ok:
-            return
-        if not isinstance(out, dict):
-            probe.put(f"train.{tag}.type", type(out).__name__)
             return
         for name in ("reconstruction", "z_mean", "z_log_var"):
             probe.array(f"train.{tag}.{name}", lambda name=name: out[name])
@@ -255,18 +264,26 @@ def _reparameterisation(obs: Observations):
     mu, lv, z = np.float64(mu), np.float64(lv), np.float64(z)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         eps = (z - mu) / np.exp(0.5 * lv)
-        if _standard(eps):
+        if _standard(eps) and abs(_excess_kurtosis(eps)) < 0.5:
             return check(name, 0.2, True)
         message = (
             f"(z - z_mean) / exp(0.5 z_log_var) has mean {eps.mean():.3g} and sd "
             f"{eps.std():.3g}, expected 0 and 1"
         )
-        if np.std(z - mu) < 1e-6:
+        sd, want = float(np.std(z - mu)), float(np.median(np.exp(0.5 * lv)))
+        message += f"; sd of z - z_mean: got {sd:.3g}, expected about {want:.3g}"
+        hint = ""
+        if sd < 1e-6:
             hint = "z is not sampled (z == z_mean): z = z_mean + exp(0.5 * z_log_var) * eps"
         elif _standard((z - mu) / np.exp(lv)):
             hint = (
-                "you used exp(z_log_var), the variance, where the standard deviation "
-                "exp(0.5 * z_log_var) is needed"
+                f"your sampler's sd is exp(z_log_var), the variance (measured sd {sd:.3g}), "
+                "where the standard deviation exp(0.5 * z_log_var) is needed"
+            )
+        elif _standard((z - mu) / np.exp(2 * lv)):
+            hint = (
+                f"your sampler's sd is exp(2 * z_log_var) (measured sd {sd:.3g}); the standard "
+                "deviation is exp(0.5 * z_log_var)"
             )
         elif _standard((z - mu) / np.sqrt(np.abs(lv))):
             hint = "you used the variance where the log-variance is expected: sd = exp(0.5 lv)"
@@ -275,8 +292,8 @@ def _reparameterisation(obs: Observations):
                 "z_mean and z_log_var are swapped: Sampling()([z_mean, z_log_var]) and the "
                 "encoder returns [z_mean, z_log_var, z], in this order"
             )
-        else:
-            hint = "use the given Sampling layer: z = Sampling()([z_mean, z_log_var])"
+        elif _uniform((z - mu) / np.exp(0.5 * lv)):
+            hint = "eps must be Gaussian, keras.random.normal, not uniform"
     if not obs.get("reparam.shifted"):
         message += " (could not shift the heads' biases; tested on the raw encoder)"
     return check(name, 0.2, False, message, hint)
@@ -286,6 +303,20 @@ def _standard(eps: np.ndarray) -> bool:
     """Mean about 0 and sd about 1 (4,096 draws: se 0.016 and 0.011)."""
     eps = eps[np.isfinite(eps)]
     return eps.size > 100 and abs(eps.mean()) < 0.1 and abs(eps.std() - 1) < 0.1
+
+
+def _excess_kurtosis(eps: np.ndarray) -> float:
+    """0 for a Gaussian, -1.2 for a uniform (4,096 draws: se 0.08); nan on too few draws."""
+    eps = eps[np.isfinite(eps)]
+    if eps.size < 100 or eps.std() == 0:
+        return float("nan")
+    centred = (eps - eps.mean()) / eps.std()
+    return float(np.mean(centred**4)) - 3
+
+
+def _uniform(eps: np.ndarray) -> bool:
+    """Draws shaped like a uniform: excess kurtosis near -1.2, far from a Gaussian's 0."""
+    return abs(_excess_kurtosis(eps) + 1.2) < 0.4
 
 
 def vae_layers(z_dim: int, hidden_dim: int) -> tuple[list[str], list[str]]:
@@ -320,8 +351,13 @@ def _architecture(spec: VaeSpec, obs: Observations):
     parts, messages = [], []
     facts10 = {m: obs.get(f"z10.{m}.facts") or {} for m in ("encoder", "decoder")}
     want = dict(zip(("encoder", "decoder"), vae_layers(10, 512), strict=True))
+    sampler = obs.get("z10.sampler")
     for model in ("encoder", "decoder"):
         layers = facts10[model].get("layers")
+        if model == "encoder" and layers is not None and isinstance(sampler, int):
+            # the sampler is judged by its draws (any layer, a Lambda included), not its class
+            layers = [layer for i, layer in enumerate(layers) if i != sampler]
+            want[model] = [t for t in want[model] if t != "Sampling"]
         got = layer_tokens(layers) if layers is not None else None
         parts.append(0.25 * (got == want[model]))
         if got is None:
@@ -389,22 +425,13 @@ def _training(inputs, obs: Observations):
         arrays = [obs.array(f"train.{tag}.{k}") for k in ("reconstruction", "z_mean", "z_log_var")]
         if all(a is not None for a in arrays) and arrays[0].shape == x_eval.shape:
             losses[tag] = negative_elbo(x_eval, *arrays)
-    history = (obs.get("train.history") or {}).get("loss") or []
+    history = _fit_losses(obs.get("train.history") or {})
     if "before" not in losses:
-        kind = obs.get("train.before.type")
         message = (
-            f"vae(x) returned a {kind}, expected the VAE's dict of outputs"
-            if kind
-            else error_text(obs, "train.before", "vae(x)") or "no VAE to train"
+            error_text(obs, "train.before", "decoder(encoder(x)[2])")
+            or "no encoder and decoder to evaluate the negative ELBO with"
         )
-        return check(
-            name,
-            0.2,
-            False,
-            message,
-            "return the given VAE(encoder, decoder, "
-            "reconstruction_loss, kl_divergence) as the third model",
-        )
+        return check(name, 0.2, False, message, "")
     if not history:
         message = error_text(obs, "train.fit", "vae.fit(x)") or error_text(
             obs, "train.compile", "vae.compile(optimizer)"
@@ -416,7 +443,6 @@ def _training(inputs, obs: Observations):
     parts.append(0.5 * lowered)
     if not lowered:
         messages.append(f"negative ELBO before fit {before:.1f}, after {after:.1f} nats")
-        hints.append("check that the decoder is trained through z (encoder -> Sampling -> decoder)")
     first = history[0]
     consistent = np.isfinite(first) and 0.5 * before <= first <= 1.5 * before
     parts.append(0.5 * consistent)
@@ -425,8 +451,18 @@ def _training(inputs, obs: Observations):
             f"fit's loss in the first epoch: got {fmt(first)}, expected about the negative "
             f"ELBO, {before:.1f} nats"
         )
-        hints.append(
-            "pass the losses in this order: VAE(encoder, decoder, reconstruction_loss, "
-            "kl_divergence)"
-        )
+        if (obs.get("z10.vae.facts") or {}).get("type") == "VAE":
+            # the given VAE with the reference losses: only its loss arguments can be wrong
+            hints.append(
+                "pass the losses in this order: VAE(encoder, decoder, reconstruction_loss, "
+                "kl_divergence)"
+            )
     return check(name, 0.2, sum(parts), "; ".join(messages), "; ".join(hints))
+
+
+def _fit_losses(history: dict) -> list[float]:
+    """The loss ``fit`` reported per epoch: its ``loss`` key, else the only key naming a loss."""
+    if history.get("loss"):
+        return history["loss"]
+    named = [v for k, v in history.items() if "loss" in k]
+    return named[0] if len(named) == 1 else []

@@ -17,6 +17,8 @@ from grader.checks import vae_loss as vae_loss_check
 from grader.config import QUESTION_IDS
 from grader.observations import ErrorInfo, Observations
 
+from .corpus_tools import CORPUS_ENTRIES
+
 
 def fraction(checks) -> float:
     return sum(c.weight * c.fraction for c in checks)
@@ -323,15 +325,30 @@ def reparam_observations(z_of) -> Observations:
         (lambda mu, lv, eps: mu + np.exp(lv) * eps, "exp(z_log_var), the variance"),
         (lambda mu, lv, eps: lv + np.exp(0.5 * mu) * eps, "swapped"),
         (lambda mu, lv, eps: mu, "z is not sampled"),
+        (lambda mu, lv, eps: mu + np.exp(2 * lv) * eps, "exp(2 * z_log_var) (measured sd"),
+        (
+            lambda mu, lv, eps: mu + np.exp(0.5 * lv) * np.sqrt(12) * (norm_cdf(eps) - 0.5),
+            "not uniform",
+        ),
+        (lambda mu, lv, eps: mu + 2 * np.exp(0.5 * lv) * eps, ""),
     ],
-    ids=["right", "variance", "swapped", "no_sampling"],
+    ids=["right", "variance", "swapped", "no_sampling", "exp_2lv", "uniform", "unexplained"],
 )
 def test_reparameterisation_statistics_name_the_slip(z_of, hint):
-    """Is z = mu + exp(lv / 2) eps accepted, and each classic slip named?"""
+    """Is z = mu + exp(lv / 2) eps accepted, each classic slip named (with the sd measured), and
+    a slip with no fingerprint given only got/expected?"""
     check = _vae._reparameterisation(reparam_observations(z_of))
     assert check.passed == (hint is None)
     if hint:
         assert hint in check.hint
+    elif hint == "":  # a slip with no fingerprint: got/expected only, no guessed hint
+        assert check.hint == "" and "sd of z - z_mean: got" in check.message
+
+
+def norm_cdf(x):
+    from math import erf
+
+    return 0.5 * (1 + np.vectorize(erf)(x / np.sqrt(2)))
 
 
 def test_training_check_needs_a_lower_negative_elbo_and_a_consistent_fit_loss(rng):
@@ -352,7 +369,17 @@ def test_training_check_needs_a_lower_negative_elbo_and_a_consistent_fit_loss(rn
     assert _vae._training(inputs, good).passed
     swapped = Observations({**values, "train.history": {"loss": [3.0, 2.0]}})
     check = _vae._training(inputs, swapped)
-    assert check.fraction == 0.5 and "in this order" in check.hint
+    assert check.fraction == 0.5 and "got 3, expected about the negative ELBO" in check.message
+    assert check.hint == ""  # the student's own class: no evidence of which slip
+    given = Observations(
+        {**values, "z10.vae.facts": {"type": "VAE"}, "train.history": {"loss": [3.0, 2.0]}}
+    )
+    assert "in this order" in _vae._training(inputs, given).hint
+    # a train_step that reports only total_loss (keras-io) is read the same as "loss"
+    keras_io = Observations({**values, "train.history": {"total_loss": [before, before * 0.9]}})
+    assert _vae._training(inputs, keras_io).passed
+    # no VAE dict needed: without the encoder/decoder values there is no "VAE's dict" demand
+    assert "dict" not in _vae._training(inputs, Observations()).message
 
 
 def test_vae_parameter_counts_follow_the_handout():
@@ -382,6 +409,50 @@ def test_layer_tokens_read_activations_given_either_way():
     assert "0.3" in _architecture.architecture_hint(diffs)
 
 
+def test_activation_objects_read_as_names_not_generated_layer_names():
+    """Does activation=LeakyReLU(0.2) (a layer object) read as LeakyReLU(0.2), and the
+    function leaky_relu as Keras's default slope 0.2, never a generated name?"""
+    from grader.checks._keras import _activation_name
+
+    layer = {"class_name": "LeakyReLU", "config": {"name": "leaky_re_lu_7", "negative_slope": 0.2}}
+    function = {"module": "keras.activations", "class_name": "function", "config": "leaky_relu"}
+    as_layer = [{"class": "Dense", "units": 512, "activation": _activation_name(layer)}]
+    as_function = [{"class": "Dense", "units": 512, "activation": _activation_name(function)}]
+    want = ["Dense(512)", "LeakyReLU(0.2)"]
+    assert _architecture.layer_tokens(as_layer) == _architecture.layer_tokens(as_function) == want
+
+
+def test_vae_architecture_ignores_the_samplers_class():
+    """Is a Lambda (or any layer) producing z accepted where the handout has Sampling: the
+    sampler is judged by its draws, the rest of the graph by its layers?"""
+    encoder, decoder = _vae.vae_layers(10, 512)
+    dense = {"class": "Dense", "units": 10, "activation": "linear"}
+    enc = [
+        {"class": "Flatten"},
+        {"class": "Dense", "units": 512, "activation": "leaky_relu"},
+        dense,
+        dense,
+        {"class": "Lambda"},
+    ]
+    dec = [
+        {"class": "Dense", "units": 512, "activation": "leaky_relu"},
+        {"class": "Dense", "units": 784, "activation": "sigmoid"},
+        {"class": "Reshape", "target_shape": [28, 28, 1]},
+    ]
+    spec = check_module("build_vae").SPEC
+    params = {}
+    for z_dim, kwargs in spec.builds:
+        e, d = _vae.vae_params(z_dim, kwargs.get("hidden_dim", 512))
+        params[f"z{z_dim}.encoder.facts"] = {"params": e}
+        params[f"z{z_dim}.decoder.facts"] = {"params": d}
+    params["z10.encoder.facts"]["layers"] = enc
+    params["z10.decoder.facts"]["layers"] = dec
+    assert _vae._architecture(spec, Observations({**params, "z10.sampler": 4})).passed
+    check = _vae._architecture(spec, Observations({**params, "z10.sampler": None}))
+    assert not check.passed and "Lambda" in check.message
+    assert encoder[-1] == "Sampling" and decoder[-1] == "Reshape(28, 28, 1)"
+
+
 def test_autoencoder_parameter_counts_follow_the_handout():
     """Are the conv autoencoder's counts those of its layers at z_dim = 10 (2,342 and 4,641)?"""
     conv = check_module("build_conv_autoencoder")
@@ -389,3 +460,29 @@ def test_autoencoder_parameter_counts_follow_the_handout():
     assert conv.decoder_params(10) == 4312 + 292 + 37
     mlp = check_module("build_mlp_autoencoder")
     assert (mlp.encoder_params(2), mlp.decoder_params(2)) == (1570, 2352)
+
+
+# ---------------------------------------------------------------- correct variants, end to end
+
+
+CORRECT_VARIANTS = [e for e in CORPUS_ENTRIES if e.name.startswith("correct_")]
+
+
+def test_corpus_has_correct_but_different_variants():
+    """Does the corpus hold correct answers written differently from the reference (own VAE
+    classes, Lambda sampler, Sequential, activation= forms)?"""
+    assert len(CORRECT_VARIANTS) >= 3
+    assert all(not e.breaks and not e.hint for e in CORRECT_VARIANTS)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("entry", CORRECT_VARIANTS, ids=lambda e: e.name)
+def test_correct_variant_gets_full_marks_and_no_hint(graded, entry):
+    """Does a correct answer written another way earn every point of every question graded, with
+    no hint at all (a hint is a claim of a mistake)?"""
+    result = graded[entry.name]
+    graded_questions = [q for q in result.questions if q.question_id in entry.questions]
+    assert graded_questions
+    for question in graded_questions:
+        assert question.points_earned == question.points_possible, question.output_text()
+        assert question.hints == [], (question.question_id, question.hints)

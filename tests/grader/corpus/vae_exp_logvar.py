@@ -1,6 +1,6 @@
 # part: part2_vae
 # breaks: build_vae
-# hint: you used exp(z_log_var), the variance
+# hint: sd is exp(z_log_var), the variance (measured sd
 """A home-made sampling layer scaling eps by exp(lv), the variance, not exp(lv / 2)."""
 
 
