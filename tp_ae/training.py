@@ -116,6 +116,7 @@ def fit_autoencoder(
     _init_output_bias(autoencoder, x_train)
     train, steps = _train_batches((inputs_train, x_train), cfg.batch_size, seed)
     autoencoder.compile(optimizer=_adam(cfg, steps), loss=AUTOENCODER_LOSS)
+    autoencoder.optimizer.build(autoencoder.trainable_variables)
     return _fit(autoencoder, cfg, train, steps, _test_batches((inputs_test, x_test)), verbose)
 
 
@@ -144,6 +145,7 @@ def fit_vae(
     _init_output_bias(vae, x_train)
     train, steps = _train_batches(x_train, cfg.batch_size, seed)
     vae.compile(optimizer=_adam(cfg, steps))
+    vae.optimizer.build(vae.trainable_variables)
     return _fit(vae, cfg, train, steps, _test_batches(x_test), verbose)
 
 
