@@ -451,8 +451,9 @@ def _training(inputs, obs: Observations):
             f"fit's loss in the first epoch: got {fmt(first)}, expected about the negative "
             f"ELBO, {before:.1f} nats"
         )
-        if (obs.get("z10.vae.facts") or {}).get("type") == "VAE":
-            # the given VAE with the reference losses: only its loss arguments can be wrong
+        given = (obs.get("z10.vae.facts") or {}).get("type") == "VAE"
+        if given and _reparameterisation(obs).passed:
+            # the given VAE, the reference losses, a right sampler: only the loss arguments remain
             hints.append(
                 "pass the losses in this order: VAE(encoder, decoder, reconstruction_loss, "
                 "kl_divergence)"

@@ -109,16 +109,21 @@ def _statistics(inputs, obs: Observations):
         return check(name, 0.3, False, f"got shape {shape_text(noise.shape)}, cannot compare")
     mean, sd = float(noise.mean()), float(noise.std())
     parts, messages, hints = [], [], []
+    fingerprint = _fingerprint(obs, noise)
+    if fingerprint:
+        hints.append(fingerprint)
     mean_ok = abs(mean) < 0.003  # se = sigma / sqrt(25088) = 0.0005
     parts.append(mean_ok)
     if not mean_ok:
         messages.append(f"noise mean: got {mean:.4g}, expected 0")
-        hints.append("the noise must have mean 0: x + sigma * N(0, 1)")
+        if not fingerprint:
+            hints.append("the noise must have mean 0: x + sigma * N(0, 1)")
     sd_ok = abs(sd / SIGMA - 1) < 0.05
     parts.append(sd_ok)
     if not sd_ok:
         messages.append(f"noise sd: got {sd:.4g}, expected sigma = 20/255 = {SIGMA:.4g}")
-        hints.append(_sd_hint(sd))
+        if not fingerprint:
+            hints.append(_sd_hint(sd))
     if sd > 0:
         within = float(np.mean(np.abs(noise - mean) < sd))
         shape_ok = abs(within - GAUSS_WITHIN_1SD) < 0.02
@@ -128,7 +133,8 @@ def _statistics(inputs, obs: Observations):
                 f"share of the noise within one sd: got {within:.3f}, "
                 f"expected {GAUSS_WITHIN_1SD:.3f} for Gaussian noise"
             )
-            hints.append("draw Gaussian noise (rng.normal / standard_normal), not uniform")
+            if not fingerprint and sd_ok and _looks_uniform(noise):  # unclipped, flat-topped
+                hints.append("draw Gaussian noise (rng.normal / standard_normal), not uniform")
         per_pixel_sd = float(noise.std(axis=0).mean())
         independent = abs(per_pixel_sd / sd - 1) < 0.1
         parts.append(independent)
@@ -137,10 +143,43 @@ def _statistics(inputs, obs: Observations):
                 f"noise sd across images at a fixed pixel: got {per_pixel_sd:.4g}, "
                 f"expected {sd:.4g}"
             )
-            hints.append("draw new noise for every image: noise of shape x.shape, not (28, 28, 1)")
+            if not fingerprint:
+                hints.append(
+                    "draw new noise for every image: noise of shape x.shape, not (28, 28, 1)"
+                )
     else:
         parts.append(False)
     return check(name, 0.3, float(np.mean(parts)), "; ".join(messages), "; ".join(hints))
+
+
+def _looks_uniform(noise: np.ndarray) -> bool:
+    """Excess kurtosis near a uniform's -1.2 (a Gaussian: 0; 25,088 draws, se 0.03)."""
+    centred = (noise - noise.mean()) / noise.std()
+    return abs(float(np.mean(centred**4)) - 3 + 1.2) < 0.3
+
+
+def _fingerprint(obs: Observations, noise: np.ndarray) -> str:
+    """A hint for a mistake whose output has an unmistakable shape, else ""."""
+    sd = float(noise.std())
+    if sd < 1e-7 and abs(float(noise.mean())) > 1e-7:
+        return (
+            f"one noise value ({float(noise.mean()):.3g}) for the whole batch: draw one per "
+            "pixel, noise of shape x.shape"
+        )
+    zeroed = float(np.mean(np.isclose(noise, -0.5)))
+    unchanged = float(np.mean(noise == 0))
+    if zeroed > 0.02 and zeroed + unchanged > 0.98:
+        return (
+            f"{zeroed:.0%} of the pixels are set to 0 and the rest left as they are (masking "
+            "noise): add Gaussian noise, x + sigma * N(0, 1)"
+        )
+    black = obs.array("black")
+    if sd > 1e-7 and black is not None and float(np.abs(np.float64(black)).max()) == 0.0:
+        return (
+            "the noise is multiplied by the image (a black image stays black): add it, "
+            "x + sigma * N(0, 1)"
+        )
+    return ""
 
 
 def _sd_hint(sd: float) -> str:
@@ -162,12 +201,16 @@ def _sigma(inputs, obs: Observations):
         return check(name, 0.1, False, error_text(obs, "sigma", "add_noise(x, sigma=0.1, seed=3)"))
     sd = float(noise.std())
     ok = abs(sd / 0.1 - 1) < 0.05
+    default = _noise(obs, "grey.seed0")
+    default_sd = float(default.std()) if default is not None else float("nan")
+    # evidence of a hard-coded sigma: the default gives sd 20/255 and sigma=0.1 gives it too
+    hard_coded = not ok and abs(default_sd / SIGMA - 1) < 0.05 and abs(sd / default_sd - 1) < 0.05
     return check(
         name,
         0.1,
         ok,
         "" if ok else f"noise sd with sigma=0.1: got {sd:.4g}, expected 0.1",
-        "" if ok else "use the sigma argument, not a hard-coded 20/255",
+        "use the sigma argument, not a hard-coded 20/255" if hard_coded else "",
     )
 
 
@@ -194,7 +237,9 @@ def _clipping(obs: Observations):
                 f"{key} image: {at_bound:.0%} of pixels at {bound:g}, expected about 50% "
                 "(half the noise is clipped)"
             )
-            hints.append("clip (np.clip); do not rescale the image or take absolute values")
+            grey = _noise(obs, "grey.seed0")
+            if grey is None or not _fingerprint(obs, grey):  # else the noise itself is the slip
+                hints.append("clip (np.clip); do not rescale the image or take absolute values")
     hint = "; ".join(dict.fromkeys(hints))
     return check(name, 0.2, float(np.mean(parts)), "; ".join(messages), hint)
 

@@ -267,6 +267,75 @@ def test_add_noise_statistics_and_hints(rng, wrong, hint):
         assert hint in hints(checks)
 
 
+def _gen(seed):
+    return np.random.default_rng(seed)
+
+
+@pytest.mark.parametrize(
+    ("wrong", "hint", "not_hint"),
+    [
+        (  # Gaussian noise of sd sigma * 255: clipped to 0/1, not uniform
+            lambda x, sigma=20 / 255, seed=None: np.clip(
+                x + sigma * 255 * _gen(seed).standard_normal(x.shape), 0, 1
+            ).astype(np.float32),
+            "not 20",
+            "sigma argument",
+        ),
+        (  # uniform noise that does use sigma
+            lambda x, sigma=20 / 255, seed=None: np.clip(
+                x + sigma * _gen(seed).uniform(-1, 1, x.shape), 0, 1
+            ).astype(np.float32),
+            "",
+            "sigma argument",
+        ),
+        (  # masking ignores sigma but its sd is not 20/255: no "hard-coded" claim either
+            lambda x, sigma=20 / 255, seed=None: (x * (_gen(seed).random(x.shape) > 0.1)).astype(
+                np.float32
+            ),
+            "masking noise",
+            "sigma argument",
+        ),
+        (
+            lambda x, sigma=20 / 255, seed=None: np.clip(
+                x * (1 + sigma * _gen(seed).standard_normal(x.shape)), 0, 1
+            ).astype(np.float32),
+            "multiplied by the image",
+            "scale standard normal",
+        ),
+        (
+            lambda x, sigma=20 / 255, seed=None: (x * (_gen(seed).random(x.shape) > 0.1)).astype(
+                np.float32
+            ),
+            "masking noise",
+            "mean 0",
+        ),
+        (
+            lambda x, sigma=20 / 255, seed=None: np.clip(
+                x + sigma * _gen(seed).standard_normal(), 0, 1
+            ).astype(np.float32),
+            "one noise value",
+            "no noise was added",
+        ),
+    ],
+    ids=[
+        "sd_times_255",
+        "uniform_with_sigma",
+        "masking_no_sigma_claim",
+        "multiplicative",
+        "masking",
+        "one_per_batch",
+    ],
+)
+def test_add_noise_hints_only_with_evidence(rng, wrong, hint, not_hint):
+    """Does each mistake get the hint its output proves, and never the hint of another one?"""
+    inputs = noise_check.make_inputs(rng)
+    checks = noise_check.score(inputs, noise_observations(inputs, wrong))
+    assert fraction(checks) < 1
+    if hint:
+        assert hint in hints(checks)
+    assert not_hint not in hints(checks)
+
+
 # ---------------------------------------------------------------- sample_images
 
 
@@ -371,10 +440,14 @@ def test_training_check_needs_a_lower_negative_elbo_and_a_consistent_fit_loss(rn
     check = _vae._training(inputs, swapped)
     assert check.fraction == 0.5 and "got 3, expected about the negative ELBO" in check.message
     assert check.hint == ""  # the student's own class: no evidence of which slip
-    given = Observations(
-        {**values, "z10.vae.facts": {"type": "VAE"}, "train.history": {"loss": [3.0, 2.0]}}
-    )
-    assert "in this order" in _vae._training(inputs, given).hint
+    given = {**values, "z10.vae.facts": {"type": "VAE"}, "train.history": {"loss": [3.0, 2.0]}}
+    right_sampler = reparam_observations(lambda mu, lv, eps: mu + np.exp(0.5 * lv) * eps)
+    wrong_sampler = reparam_observations(lambda mu, lv, eps: mu + np.exp(2 * lv) * eps)
+    with_right = Observations({**given, **right_sampler.values})
+    assert "in this order" in _vae._training(inputs, with_right).hint
+    # a wrong sampler explains an odd fit loss too: no claim about the losses' order then
+    with_wrong = Observations({**given, **wrong_sampler.values})
+    assert _vae._training(inputs, with_wrong).hint == ""
     # a train_step that reports only total_loss (keras-io) is read the same as "loss"
     keras_io = Observations({**values, "train.history": {"total_loss": [before, before * 0.9]}})
     assert _vae._training(inputs, keras_io).passed
