@@ -9,6 +9,7 @@ with the handout's, naming the first differences.
 from __future__ import annotations
 
 import difflib
+import re
 
 _ACTIVATION_TOKENS = {
     "sigmoid": "sigmoid",
@@ -76,7 +77,7 @@ def architecture_hint(diffs: list[str]) -> str:
     text = " ".join(diffs)
     if "LeakyReLU(0.3)" in text:
         return "keras.layers.LeakyReLU() defaults to slope 0.3: write LeakyReLU(negative_slope=0.2)"
-    if "ReLU" in text and "LeakyReLU(0.2)" in text:
+    if re.search(r"(?<!Leaky)ReLU", text) and "LeakyReLU(0.2)" in text:
         return "the handout uses LeakyReLU(0.2), not ReLU"
     if "stride 1" in text:
         return "the convolutions have stride 2 (strides=2), which halves 28 -> 14 -> 7"

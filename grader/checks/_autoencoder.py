@@ -64,6 +64,7 @@ def collect(fn: Callable, inputs: dict[str, np.ndarray], probe: Probe) -> None:
         probe.array(f"{key}.encoded", lambda e=encoder: e(x))
         probe.array(f"{key}.decoded", lambda d=decoder, k=key: d(inputs[k]))
         probe.array(f"{key}.reconstructed", lambda a=autoencoder: a(x))
+        probe.array(f"{key}.reconstructed.again", lambda a=autoencoder: a(x))
         probe.array(f"{key}.composed", lambda e=encoder, d=decoder: d(e(x)))
 
 
@@ -171,6 +172,18 @@ def _composition(obs: Observations):
         )
         if want is not None and got.shape == want.shape:
             message = "autoencoder(x) differs from decoder(encoder(x))"
+        again = obs.array("z10.reconstructed.again")
+        if again is not None and again.shape == got.shape and not close(got, again, 1e-6, 1e-7):
+            # evidence: the same x gives two different outputs, so the model is random at inference
+            return check(
+                name,
+                0.1,
+                False,
+                message + f"; two calls of autoencoder(x) differ by up to "
+                f"{float(np.max(np.abs(np.float64(got) - again))):.3g}",
+                "the autoencoder is random at inference: dropout or noise is left on "
+                "(training=True); keras.layers.Dropout is off by default outside fit",
+            )
         return check(
             name,
             0.1,

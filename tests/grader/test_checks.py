@@ -526,6 +526,18 @@ def test_vae_architecture_ignores_the_samplers_class():
     assert encoder[-1] == "Sampling" and decoder[-1] == "Reshape(28, 28, 1)"
 
 
+def test_leaky_relu_differences_do_not_claim_a_relu():
+    """Is a missing LeakyReLU(0.2) (a layer fed the wrong input drops a block) never called a
+    ReLU, while a real ReLU still is?"""
+    missing = _architecture.differences(
+        ["Conv2D(4)", "LeakyReLU(0.2)"],
+        ["Conv2D(8)", "LeakyReLU(0.2)", "Conv2D(4)", "LeakyReLU(0.2)"],
+    )
+    assert "not ReLU" not in _architecture.architecture_hint(missing)
+    relu = _architecture.differences(["Dense(8)", "ReLU"], ["Dense(8)", "LeakyReLU(0.2)"])
+    assert "not ReLU" in _architecture.architecture_hint(relu)
+
+
 def test_autoencoder_parameter_counts_follow_the_handout():
     """Are the conv autoencoder's counts those of its layers at z_dim = 10 (2,342 and 4,641)?"""
     conv = check_module("build_conv_autoencoder")
