@@ -14,7 +14,6 @@ and reports each result as soon as its questions are done.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -25,6 +24,7 @@ import numpy as np
 
 from grader.checks import check_module
 from grader.config import QUESTION_IDS, QUESTION_PART, CourseConfig
+from grader.cpus import available_cpus
 from grader.results import QuestionResult, Status, SubmissionResult
 from grader.sandbox import RawOutcome, Task, run_child
 from grader.scoring import before_running, new_result, settle, with_checks
@@ -38,7 +38,7 @@ DEFAULT_SEED = 0
 def default_parallelism(jobs: int = 1) -> tuple[int, int]:
     """(questions run at once in one child, TensorFlow threads per question) for ``jobs``
     children running side by side."""
-    cores = os.cpu_count() or 1
+    cores = int(available_cpus()) or 1  # affinity and cgroup quota, not the machine (issue 15)
     if jobs > 1:
         return 1, max(1, cores // (2 * jobs))
     return max(1, min(2, cores)), max(1, cores // 2)
