@@ -112,6 +112,10 @@ def describe(level: str) -> str:
 def _namespace_args() -> list[str]:
     return [
         "--unshare-user",
+        "--uid",  # not root even inside: nobody
+        "65534",
+        "--gid",
+        "65534",
         "--unshare-pid",
         "--unshare-net",
         "--unshare-ipc",

@@ -12,6 +12,7 @@ import keras
 from keras import ops
 
 from tp_ae.errors import TpAeError
+from tp_ae.questions import CODE_QUESTIONS
 
 LossFn = Callable[..., object]
 
@@ -115,7 +116,7 @@ class VAE(keras.Model):
         return cls(encoder, decoder, reconstruction, kl, **losses, **config)
 
 
-LOSS_ARGUMENTS = ("reconstruction_loss", "kl_divergence", "vae_loss")
+LOSS_ARGUMENTS = tuple(q.id for q in CODE_QUESTIONS if q.reference == "tp_ae.losses")  # the losses
 
 
 def _function_reference(fn: LossFn | None) -> str | None:
