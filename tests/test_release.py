@@ -158,6 +158,13 @@ NOT_REPRODUCIBLE = {
     # release has no tp_ae.losses, the import fails (a load warning) and the entry's own,
     # earlier and correct kl_divergence is checked
     "integrity_direct_import",
+    # KNOWN GAP (issue 13 landed after the release's check data): the grader now judges these
+    # correct variants by behaviour (own VAE class trained through train_step/compute_loss, a
+    # Sequential MLP); the release still compares layer tables and its own training check, and
+    # under-scores them (2.25/3, 2.25/3, 2.625/3). To fix in tp_ae/selfcheck, then remove here.
+    "correct_vae_compute_loss",
+    "correct_vae_train_step",
+    "correct_mlp_sequential",
 }
 
 
