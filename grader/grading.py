@@ -211,9 +211,8 @@ def _run_checks(
     checks: Sequence[Path],
     custom: Sequence = (),
 ) -> None:
-    """One pytest session over the questions of ``item`` that await their checks; the
-    course's own questions (``custom``) are scored from the same session."""
-
+    """Score the questions of ``item`` that await their checks (one pytest session), then the
+    course's own questions (``custom``) from the same session's records."""
     recorder = None
     if item.to_check:
         recorder = _session(item, config, inputs, checks)
@@ -229,6 +228,8 @@ def _run_checks(
 
 
 def _session(item: _Pending, config: CourseConfig, inputs, checks: Sequence[Path]):
+    """One pytest session over ``item``'s awaiting questions; each gets its result (a crash
+    of the checks is a grader error on those questions). Returns the session's records."""
     from grader.pytest_plugin import Case, run_checks
 
     cases = [

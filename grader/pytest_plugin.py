@@ -31,6 +31,7 @@ every check passes. No TensorFlow is imported here.
 from __future__ import annotations
 
 import importlib.util
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -300,7 +301,7 @@ def run_checks(cases: Sequence[Case], extra_dirs: Sequence[Path] = ()) -> CheckS
         str(package / "pytest.ini"),
         *files,
     ]
-    plugins = [session, __import__(__name__, fromlist=["answer"])]
+    plugins = [session, sys.modules[__name__]]  # this module's fixtures and hooks
     status = pytest.main(args, plugins=plugins)
     if status not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise RuntimeError(f"the checks could not run (pytest exit status {int(status)})")
