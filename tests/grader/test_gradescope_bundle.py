@@ -316,7 +316,9 @@ def test_requirements_resolve_for_python_310_with_hashes_and_pip_accepts_them(tm
     requirements = tmp_path / "requirements.txt"
     requirements.write_text(text, encoding="utf-8")
     platforms = [f"manylinux_2_{minor}_x86_64" for minor in range(35, 16, -1)]
+    # --target as well as --dry-run: pip before 22.2 takes --platform only with --target
     command = [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed"]
+    command += ["--target", str(tmp_path / "target")]
     command += ["--quiet", "--python-version", "3.10", "--only-binary=:all:"]
     command += [arg for p in [*platforms, "manylinux2014_x86_64"] for arg in ("--platform", p)]
     done = subprocess.run(
