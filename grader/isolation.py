@@ -143,12 +143,13 @@ def bubblewrap_command(
             args += ["--ro-bind", directory, directory]
     for name in (*_SYSTEM_FILES, *_SYS_READABLE):
         args += ["--ro-bind-try", name, name]
+    # the private /tmp first, then what is bound over it: a venv or checkout under /tmp stays
+    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     seen: set[str] = set()
     for root in _python_roots():
         if root not in seen:
             seen.add(root)
             args += ["--ro-bind", root, root]
-    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     for package in packages:
         real = str(Path(package).resolve())
         args += ["--ro-bind", real, real]

@@ -134,3 +134,13 @@ def test_a_daemon_dies_with_the_sandbox(tmp_path):
     time.sleep(1.5)
     assert (marker.stat().st_size if marker.exists() else 0) == size
     assert os.path.exists(tmp_path)
+
+
+def test_paths_under_tmp_are_bound_over_the_private_tmp(tmp_path, monkeypatch):
+    """Does a venv or checkout that lives under /tmp stay visible inside (bound after the tmpfs)?"""
+    monkeypatch.setattr(isolation, "bwrap_path", lambda: "/usr/bin/bwrap")
+    monkeypatch.setattr(isolation, "_python_roots", lambda: ["/tmp/ci/.ci-venv"])
+    args = isolation.bubblewrap_command(["python"], tmp_path, [Path("/tmp/ci/grader")], {})
+    tmpfs = args.index("--tmpfs")
+    for path in ("/tmp/ci/.ci-venv", "/tmp/ci/grader", str(tmp_path.resolve())):
+        assert args.index(path) > tmpfs, path
