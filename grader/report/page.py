@@ -17,6 +17,7 @@ from grader.report.summary import (
     flagged_groups,
     mean_of,
     median_of,
+    reference_copies,
 )
 
 TOP_HINTS_TABLE = 30
@@ -133,8 +134,24 @@ def report_html(results: ClassResults, figures: Mapping[str, Path], out_dir: Pat
             parts.append(_table(header, rows, numeric=(1, 3)))
             if len(groups) > TOP_FLAGGED:
                 parts.append(f"<p>... and {len(groups) - TOP_FLAGGED} smaller groups.</p>")
+        parts.append(_copies_section(results))
     parts.append("</body></html>")
     return "\n".join(p for p in parts if p)
+
+
+def _copies_section(results: ClassResults) -> str:
+    """Per question, the submissions whose answer is the reference's (``copy_of_reference``)."""
+    copies = reference_copies(results.copies)
+    title = f"<h3>Copies of the reference ({sum(len(n) for _, n in copies)})</h3>"
+    if not copies:
+        return title + '<p class="none">No answer is a copy of the reference.</p>'
+    note = (
+        "<p>Answers whose normalised code matches the reference in <code>tp_ae</code> from "
+        "the flag threshold, short ones included (many honest one-line answers are the "
+        "reference's too: read them before concluding anything).</p>"
+    )
+    rows = [(q, len(names), shorten(", ".join(names), 300)) for q, names in copies]
+    return title + note + _table(("question", "copies", "who"), rows, numeric=(1,))
 
 
 def _isolation_note(subs: list[ReportEntry]) -> str:

@@ -58,6 +58,7 @@ class ClassResults:
     possible: dict[str, float]  # question id -> points for a full answer
     flagged: list[dict[str, str]]  # flagged rows of similarity.csv, best first
     similarity_pairs: int | None  # rows in similarity.csv, None when there is none
+    copies: list[dict[str, str]] = field(default_factory=list)  # copy_of_reference rows
 
 
 def class_results(
@@ -69,20 +70,47 @@ def class_results(
     for result in results:
         for q in result.questions:
             possible[q.question_id] = max(possible.get(q.question_id, 0.0), q.points_possible)
-    flagged, pairs = read_similarity(similarity_csv) if similarity_csv else ([], None)
-    return ClassResults(entries, list(QUESTION_IDS), possible, flagged, pairs)
+    similarity = read_similarity(similarity_csv) if similarity_csv else Similarity([], None, [])
+    return ClassResults(
+        entries, list(QUESTION_IDS), possible, similarity.flagged, similarity.pairs,
+        similarity.copies,
+    )  # fmt: skip
 
 
-def read_similarity(path: Path) -> tuple[list[dict[str, str]], int | None]:
+@dataclass(frozen=True)
+class Similarity:
+    """What the report reads of ``similarity.csv``."""
+
+    flagged: list[dict[str, str]]  # rows flagged as similar, in the file's order (best first)
+    pairs: int | None  # rows in the file; None when there is no file
+    copies: list[dict[str, str]]  # rows whose copy_of_reference is "yes", short answers too
+
+
+def read_similarity(path: Path) -> Similarity:
     if not path.is_file():
-        return [], None
-    flagged, total = [], 0
+        return Similarity([], None, [])
+    flagged, copies, total = [], [], 0
     with path.open(newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             total += 1
             if row.get("flagged") == "yes":
                 flagged.append(row)
-    return flagged, total
+            if row.get("copy_of_reference") == "yes":
+                copies.append(row)
+    return Similarity(flagged, total, copies)
+
+
+def reference_copies(copies: Iterable[Mapping[str, str]]) -> list[tuple[str, list[str]]]:
+    """(question id, submissions whose answer is a copy of the reference), in question order;
+    questions without a copy are left out."""
+    by_question: dict[str, set[str]] = defaultdict(set)
+    for row in copies:
+        by_question[row.get("question", "")].add(row.get("submission_a", ""))
+    order = {q: k for k, q in enumerate(QUESTION_IDS)}
+    return [
+        (q, sorted(by_question[q]))
+        for q in sorted(by_question, key=lambda q: (order.get(q, len(order)), q))
+    ]
 
 
 def flagged_groups(flagged: Iterable[Mapping[str, str]]) -> list[tuple[str, list[str], float]]:

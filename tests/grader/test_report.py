@@ -139,6 +139,38 @@ def test_flagged_similarity_pairs_are_shown_when_computed(tmp_path):
     assert "<td>ana, ben</td>" in page
 
 
+def test_copies_of_the_reference_are_listed_per_question(tmp_path):
+    """Are the rows similarity.csv marks copy_of_reference (a short vae_loss that is never
+    flagged included) listed per question in the report, and nothing else?"""
+    batch = tmp_path / "graded"
+    batch.mkdir()
+    (batch / "similarity.csv").write_text(
+        "question,submission_a,submission_b,score,tokens_a,tokens_b,flagged,copy_of_reference\n"
+        "kl_divergence,ana,<reference>,1.0,50,50,yes,yes\n"
+        "kl_divergence,ben,<reference>,0.95,48,50,yes,yes\n"
+        "vae_loss,cleo,<reference>,1.0,12,12,no,yes\n"
+        "vae_loss,ana,<reference>,0.4,15,12,no,no\n"
+        "kl_divergence,ana,ben,0.95,50,48,yes,no\n",
+        encoding="utf-8",
+    )
+    subs = [_result(n, FULL) for n in ("ana", "ben", "cleo")]
+    page = write_report(batch, subs).read_text(encoding="utf-8")
+    section = page.split("Copies of the reference (3)")[1].split("</table>")[0]
+    rows = re.findall(r"<tr><td>(\w+)</td><td[^>]*>(\d+)</td><td>([^<]*)</td></tr>", section)
+    assert rows == [("kl_divergence", "2", "ana, ben"), ("vae_loss", "1", "cleo")]
+
+
+def test_no_copy_of_the_reference_is_said(tmp_path):
+    """With a similarity.csv whose rows are no copy, does the report say there is none?"""
+    (tmp_path / "similarity.csv").write_text(
+        "question,submission_a,submission_b,score,tokens_a,tokens_b,flagged,copy_of_reference\n"
+        "kl_divergence,ana,<reference>,0.3,50,50,no,no\n",
+        encoding="utf-8",
+    )
+    page = write_report(tmp_path, [_result("ana", FULL)]).read_text(encoding="utf-8")
+    assert "Copies of the reference (0)" in page and "No answer is a copy" in page
+
+
 def test_flagged_pairs_group_into_connected_sets_per_question():
     """Do a~b, b~c make one KL group of 3 (lowest score kept), apart from other questions?"""
 
