@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from grader import protocol
 from grader.checks import check_module
 from grader.config import QUESTION_PART, QuestionConfig
 from grader.results import CheckResult, QuestionResult, Status
@@ -18,6 +19,8 @@ from grader.submission import Submission
 from tp_ae.questions import question
 
 SIGNATURE_WEIGHT = 0.1
+# the child's outcome statuses, as grader.protocol declares them (in this order)
+OK, TIMEOUT, MEMORY, EXITED = protocol.STATUSES
 
 
 def new_result(qid: str, config: QuestionConfig, status: str, message: str = "") -> QuestionResult:
@@ -87,15 +90,15 @@ def settle(qid: str, config: QuestionConfig, outcome: RawOutcome) -> QuestionRes
             "0 points for this question."
         )
         return result
-    if outcome.status != "ok" or outcome.observations is None:
+    if outcome.status != OK or outcome.observations is None:
         result.status, result.message = _failure(qid, config, outcome)
         return result
     obs = outcome.observations
-    harness_error = obs.get("__harness_error__")
+    harness_error = obs.get(protocol.HARNESS_ERROR)
     if harness_error:
         return _grader_error(result, str(harness_error))
-    load_errors = obs.get("__load_errors__") or []
-    if obs.get("__found_in__") is None:
+    load_errors = obs.get(protocol.LOAD_ERRORS) or []
+    if obs.get(protocol.FOUND_IN) is None:
         result.status = Status.MISSING
         result.message = f"{qid} is not defined (or not callable) once your file is loaded" + (
             f"; loading reported: {'; '.join(load_errors)}" if load_errors else ""
@@ -122,7 +125,7 @@ def with_checks(
     result.seconds = outcome.seconds
     if crash or not checks:
         return _grader_error(result, crash or f"no check of {qid} ran")
-    signature = outcome.observations.get("__signature__")
+    signature = outcome.observations.get(protocol.SIGNATURE)
     if signature:
         checks = [_scaled(c, 1 - SIGNATURE_WEIGHT) for c in checks]
         checks.append(
@@ -160,12 +163,12 @@ def _scaled(check: CheckResult, factor: float) -> CheckResult:
 
 
 def _failure(qid: str, config: QuestionConfig, outcome: RawOutcome) -> tuple[str, str]:
-    if outcome.status == "timeout":
+    if outcome.status == TIMEOUT:
         return Status.TIMEOUT, (
             f"stopped after {config.timeout_seconds:g} s, the time limit of this question: "
             f"look for an endless loop or long training inside {qid}"
         )
-    if outcome.status == "memory":
+    if outcome.status == MEMORY:
         return Status.MEMORY, (
             f"{outcome.detail or 'went over the memory limit'} (limit {config.memory_mb} MB): "
             f"look for huge arrays or models built inside {qid}"

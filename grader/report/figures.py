@@ -64,7 +64,7 @@ def _plot_question_means(results: ClassResults, plt):
     labels, fractions, texts = [], [], []
     for q in results.questions:
         earned = finite(s.points_earned.get(q, math.nan) for s in results.submissions)
-        full = results.possible.get(q) or 0.0
+        full = results.points_possible.get(q) or 0.0
         mean = mean_of(earned)
         labels.append(q)
         fractions.append(100 * mean / full if full and not math.isnan(mean) else 0.0)
@@ -94,7 +94,7 @@ def _plot_question_histograms(results: ClassResults, plt):
         ax.set_visible(False)
     for ax, q in zip(axes.flat, results.questions, strict=False):
         earned = finite(s.points_earned.get(q, math.nan) for s in results.submissions)
-        full = results.possible.get(q) or max(earned, default=1.0) or 1.0
+        full = results.points_possible.get(q) or max(earned, default=1.0) or 1.0
         edges = [full * k / 10 for k in range(11)]
         counts = [0] * 10
         for v in earned:

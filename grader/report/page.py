@@ -180,7 +180,7 @@ def _question_table(results: ClassResults) -> str:
     rows = []
     for q in results.questions:
         earned = finite(s.points_earned.get(q, math.nan) for s in results.submissions)
-        full = results.possible.get(q) or 0.0
+        full = results.points_possible.get(q) or 0.0
         zero = sum(1 for v in earned if v <= 0)
         perfect = sum(1 for v in earned if full and v >= full)
         mean = mean_of(earned)

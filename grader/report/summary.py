@@ -55,7 +55,7 @@ class ClassResults:
 
     submissions: list[ReportEntry]
     questions: list[str]
-    possible: dict[str, float]  # question id -> points for a full answer
+    points_possible: dict[str, float]  # question id -> points for a full answer
     flagged: list[dict[str, str]]  # flagged rows of similarity.csv, best first
     similarity_pairs: int | None  # rows in similarity.csv, None when there is none
     copies: list[dict[str, str]] = field(default_factory=list)  # copy_of_reference rows
@@ -66,13 +66,14 @@ def class_results(
 ) -> ClassResults:
     """The report's view of a batch; ``similarity_csv`` is read when it exists."""
     entries = [ReportEntry.of(r) for r in sorted(results, key=lambda r: r.name)]
-    possible: dict[str, float] = {}
+    points_possible: dict[str, float] = {}
     for result in results:
         for q in result.questions:
-            possible[q.question_id] = max(possible.get(q.question_id, 0.0), q.points_possible)
+            best = max(points_possible.get(q.question_id, 0.0), q.points_possible)
+            points_possible[q.question_id] = best
     similarity = read_similarity(similarity_csv) if similarity_csv else Similarity([], None, [])
     return ClassResults(
-        entries, list(QUESTION_IDS), possible, similarity.flagged, similarity.pairs,
+        entries, list(QUESTION_IDS), points_possible, similarity.flagged, similarity.pairs,
         similarity.copies,
     )  # fmt: skip
 
