@@ -25,6 +25,10 @@ relative to the file) adds the course's own pytest checks (see :mod:`grader.pyte
 question table takes ``points``, ``bonus``, ``timeout_seconds``, ``memory_mb`` and
 ``visibility``; ``[defaults]`` takes the last three. ``tp-ae check`` does not run the questions
 whose visibility is not ``visible`` and says so.
+
+A ``[release]`` table takes ``url``: what students ``pip install`` (an address or a path), which
+``tp-ae release`` writes into the handout's set-up and the notebooks' first cell (without it,
+the release folder's path; ``tp-ae release --address`` overrides it).
 """
 
 from __future__ import annotations
@@ -52,7 +56,8 @@ DEFAULT_MEMORY_MB = 2048
 
 _DEFAULTS_KEYS = ("timeout_seconds", "memory_mb", "visibility")
 _QUESTION_KEYS = ("points", "bonus", *_DEFAULTS_KEYS)
-_TOP_LEVEL_KEYS = ("defaults", "questions", "checks")
+_TOP_LEVEL_KEYS = ("defaults", "questions", "checks", "release")
+_RELEASE_KEYS = ("url",)
 _FIELDS = {"points": "points_possible"}  # TOML key -> QuestionConfig field, where they differ
 
 
@@ -88,6 +93,7 @@ class CourseConfig:
     source: Path | None = None  # the TOML file read, None for the defaults
     checks: tuple[Path, ...] = ()  # folders of the course's own pytest checks
     written: Mapping[str, WrittenSettings] = field(default_factory=lambda: default_written())
+    release_url: str | None = None  # [release] url: what students pip install
 
     def __getitem__(self, question_id: str) -> QuestionConfig:
         return self.questions[question_id]
@@ -174,7 +180,24 @@ def config_from_mapping(data: Mapping[str, object], source: Path | None = None) 
         qid: _written(questions.get(qid, {}), f"{where}[questions.{qid}]", qid)
         for qid in WRITTEN_IDS
     }
-    return CourseConfig(settings, source, _checks(data.get("checks", []), source, where), written)
+    return CourseConfig(
+        settings,
+        source,
+        _checks(data.get("checks", []), source, where),
+        written,
+        _release_url(data.get("release", {}), where),
+    )
+
+
+def _release_url(table: object, where: str) -> str | None:
+    """``[release] url``: a non-empty text (an address or a path), or None when absent."""
+    if not isinstance(table, Mapping):
+        raise TpAeError(f"{where}[release] must be a table")
+    _reject_unknown(table, _RELEASE_KEYS, f"{where}unknown key '{{key}}' in [release]")
+    url = table.get("url")
+    if url is not None and (not isinstance(url, str) or not url.strip()):
+        raise TpAeError(f"{where}[release] url = {url!r}: expected the address students install")
+    return url.strip() if url else None
 
 
 def _written(table: object, where: str, qid: str) -> WrittenSettings:

@@ -3,8 +3,10 @@ installed release in an empty folder, gives what the grader gives."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -118,6 +120,35 @@ def test_hidden_question_is_left_out_and_points_flow_into_the_handout(tmp_path):
     assert "https://example.org/tp-ae.zip" in "".join(first_code["source"])
 
 
+def _install_address(folder: Path) -> tuple[str, str]:
+    """(what the handout's set-up installs, what the first notebook cell installs)."""
+    handout = (folder / "exercises" / "README.md").read_text(encoding="utf-8")
+    setup = handout.split("## Set-up")[1].split("\n## ")[0]
+    notebook = json.loads((folder / "exercises" / "part1_autoencoders.ipynb").read_text())
+    cell = "".join(next(c for c in notebook["cells"] if c["cell_type"] == "code")["source"])
+    handout_address = setup.split('pip install "')[1].split('"')[0]
+    quoted = re.search(r"\"install\", \"-q\", ('[^']*'|\"[^\"]*\")", cell)
+    notebook_address = ast.literal_eval(quoted.group(1)) if quoted else None
+    return handout_address, notebook_address
+
+
+@pytest.mark.parametrize(
+    ("course", "given", "expected"),
+    [
+        ({"release": {"url": "git+https://example.org/tp-ae-2027.git"}}, None,
+         "git+https://example.org/tp-ae-2027.git"),
+        ({}, None, "./rel"),
+        ({"release": {"url": "https://example.org/a.zip"}}, "/srv/b.zip", "/srv/b.zip"),
+    ],
+    ids=["course_url", "path_without_url", "address_option_wins"],
+)  # fmt: skip
+def test_install_address_from_course_toml_else_the_path(tmp_path, course, given, expected):
+    """Do the handout's set-up and the notebooks' first cell install course.toml's
+    ``[release] url`` when it is set, else the release folder's path (``--address`` first)?"""
+    built = build_release(tmp_path / "rel", config_from_mapping(course), address=given)
+    assert _install_address(built.folder) == (expected, expected)
+
+
 @pytest.mark.slow
 def test_self_check_full_marks_and_kl_hint(release, tmp_path):
     """From an empty folder, does the installed release's check give the reference answers
@@ -188,8 +219,7 @@ def test_self_check_agrees_with_the_grader_on_the_corpus(release, tmp_path):
         mine = checked[str(paths[entry.name])]["questions"]
         for qid in entry.questions:
             expected = graded[entry.name].question(qid)
-            points = getattr(expected, "points_earned", None)
-            points = expected.points if points is None else points
+            points = expected.points_earned
             got = mine[qid]["points_earned"] if qid in mine else 0.0
             tolerance = 0.2 * 3 if qid in HEAVY else 1e-6  # the training check: own losses
             if abs(got - points) > 1e-6:

@@ -20,7 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--address",
         metavar="URL_OR_PATH",
-        help="what students pip install (the handout and notebooks say it; default: ./DIR)",
+        help="what students pip install (the handout and notebooks say it; default: "
+        "course.toml's [release] url, else ./DIR)",
     )
 
 

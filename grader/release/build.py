@@ -36,15 +36,16 @@ def build_release(
 ) -> Release:
     """Build the release into ``out`` (must not exist, or be empty) and ``out.zip``.
 
-    ``address``: what students ``pip install`` (a URL or path); default: the folder's name,
-    as given next to the exercises (``pip install ./NAME``).
+    ``address``: what students ``pip install`` (a URL or path); default: course.toml's
+    ``[release] url``, else the folder's name, as given next to the exercises
+    (``pip install ./NAME``).
     """
     out = Path(out)
     if out.exists() and any(out.iterdir()):
         raise TpAeError(f"{out}: exists and is not empty; give a new folder for the release")
     if not (repo / "exercises" / "README.md").is_file():
         raise TpAeError(f"{repo}: no exercises/README.md; run `tp-ae make-exercises` first")
-    address = address or f"./{out.name}"
+    address = address or config.release_url or f"./{out.name}"
     out.mkdir(parents=True, exist_ok=True)
     try:
         package = student_package(out, repo)

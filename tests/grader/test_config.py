@@ -60,8 +60,23 @@ def test_toml_overrides_points_defaults_and_visibility(tmp_path):
         ({"questions": {"add_noise": {"points": -1}}}, "points"),
         ({"defaults": {"memory_mb": 1.5}}, "memory_mb"),
         ({"questions": {"add_noise": {"bonus": "yes"}}}, "bonus"),
+        ({"release": {"adress": "x"}}, "adress"),
+        ({"release": {"url": 3}}, "url"),
+        ({"release": {"url": " "}}, "url"),
     ],
-    ids=["question_id", "key", "defaults_key", "table", "visibility", "negative", "mb", "bonus"],
+    ids=[
+        "question_id",
+        "key",
+        "defaults_key",
+        "table",
+        "visibility",
+        "negative",
+        "mb",
+        "bonus",
+        "release_key",
+        "release_url_type",
+        "release_url_empty",
+    ],  # fmt: skip
 )
 def test_unknown_or_bad_settings_are_one_line_errors_naming_them(data, named):
     """Is every unknown id, key or bad value refused in one line that names it?"""
@@ -78,3 +93,12 @@ def test_unreadable_and_invalid_toml_are_one_line_errors(tmp_path):
     broken.write_text("[questions\n", encoding="utf-8")
     with pytest.raises(TpAeError, match="broken.toml: not valid TOML"):
         load_config(broken)
+
+
+def test_release_url_is_read_from_its_table(tmp_path):
+    """Does ``[release] url`` give the address students install, and its absence None?"""
+    path = tmp_path / "course.toml"
+    path.write_text('[release]\nurl = "https://example.org/tp-ae.zip"\n', encoding="utf-8")
+    assert load_config(path).release_url == "https://example.org/tp-ae.zip"
+    assert default_config().release_url is None
+    assert config_from_mapping({"release": {}}).release_url is None
