@@ -13,7 +13,7 @@ import re
 
 import nbformat
 
-from grader.config import CourseConfig
+from grader.config import CourseConfig, QuestionConfig
 from tp_ae.questions import CODE_QUESTIONS, QUESTIONS, question
 
 SETUP_TITLE = "## Set-up"
@@ -85,9 +85,9 @@ def points_table(config: CourseConfig) -> str:
     return "\n".join(lines)
 
 
-def _points(qc) -> float:
-    value = getattr(qc, "points_possible", None)
-    return float(qc.points if value is None else value)
+def _points(qc: QuestionConfig) -> float:
+    """A question's full marks in the course."""
+    return float(qc.points_possible)
 
 
 def _titles(text: str, config: CourseConfig) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from grader.checks import check_module
-from grader.config import CourseConfig
+from grader.config import CourseConfig, QuestionConfig
 from grader.observations import Observations
 from tp_ae.questions import QUESTION_IDS
 
@@ -82,7 +82,11 @@ ARCHITECTURE_SLIPS = [
         "hint": "keras.layers.LeakyReLU() defaults to slope 0.3: write "
         "LeakyReLU(negative_slope=0.2)",
     },
-    {"all": ["ReLU", "LeakyReLU(0.2)"], "hint": "the handout uses LeakyReLU(0.2), not ReLU"},
+    {
+        "all": ["LeakyReLU(0.2)"],
+        "patterns": [r"(?<!Leaky)ReLU"],  # a plain ReLU, not the LeakyReLU token
+        "hint": "the handout uses LeakyReLU(0.2), not ReLU",
+    },
     {
         "all": ["stride 1"],
         "hint": "the convolutions have stride 2 (strides=2), which halves 28 -> 14 -> 7",
@@ -101,6 +105,8 @@ AUTOENCODER_HINTS = {
     "encoder": "the encoder's last layer must be Dense(z_dim) (after Flatten)",
     "composition": "build the autoencoder from the same encoder and decoder: "
     "keras.Model(x, decoder(encoder(x)))",
+    "random_at_inference": "the autoencoder is random at inference: dropout or noise is left "
+    "on (training=True); keras.layers.Dropout is off by default outside fit",
     "params": "a different parameter count means different layers or sizes: compare with the "
     "handout's list",
 }
@@ -112,24 +118,23 @@ VAE_HINTS = {
     "three_outputs": "the encoder must return [z_mean, z_log_var, z]",
     "heads": "both heads are Dense(z_dim); z = Sampling()([z_mean, z_log_var])",
     "not_sampled": "z is not sampled (z == z_mean): z = z_mean + exp(0.5 * z_log_var) * eps",
-    "variance_used": "you used exp(z_log_var), the variance, where the standard deviation "
-    "exp(0.5 * z_log_var) is needed",
+    # {sd}: the sd of z - z_mean the self-check measured
+    "variance_used": "your sampler's sd is exp(z_log_var), the variance (measured sd {sd}), "
+    "where the standard deviation exp(0.5 * z_log_var) is needed",
+    "exp2_used": "your sampler's sd is exp(2 * z_log_var) (measured sd {sd}); the standard "
+    "deviation is exp(0.5 * z_log_var)",
     "logvar_as_variance": "you used the variance where the log-variance is expected: "
     "sd = exp(0.5 lv)",
     "swapped": "z_mean and z_log_var are swapped: Sampling()([z_mean, z_log_var]) and the "
     "encoder returns [z_mean, z_log_var, z], in this order",
-    "use_sampling": "use the given Sampling layer: z = Sampling()([z_mean, z_log_var])",
+    "uniform_eps": "eps must be Gaussian, keras.random.normal, not uniform",
     "hidden_dim": "use the hidden_dim argument instead of a fixed 512",
     "convolutional": "a convolutional VAE downsamples with strided Conv2D and upsamples with "
     "Conv2DTranspose",
-    "given_vae": "return the given VAE(encoder, decoder, reconstruction_loss, kl_divergence) as "
-    "the third model",
     "own_losses": "the VAE trains with your own reconstruction_loss and kl_divergence: answer "
     "questions 2.2 and 2.4 first, and fix any error they raise",
     "own_vae_loss": "this check measures the negative ELBO with your own vae_loss: answer "
     "question 2.6 first (a scalar, the batch mean)",
-    "trained_through_z": "check that the decoder is trained through z (encoder -> Sampling -> "
-    "decoder)",
     "losses_order": "pass the losses in this order: VAE(encoder, decoder, reconstruction_loss, "
     "kl_divergence)",
 }
@@ -166,10 +171,9 @@ def write_public_checks(out_dir: Path, config: CourseConfig, seed: int = DEFAULT
     return list(questions)
 
 
-def _points(question_config) -> float:
-    """A question's full marks (``points_possible``; ``points`` in older configs)."""
-    value = getattr(question_config, "points_possible", None)
-    return float(question_config.points if value is None else value)
+def _points(question_config: QuestionConfig) -> float:
+    """A question's full marks in the course."""
+    return float(question_config.points_possible)
 
 
 def _visible_max(config: CourseConfig, hidden: list[str]) -> float:

@@ -47,6 +47,7 @@ def collect(fn, data: QuestionData, rec: Recorder, env: Environment) -> None:
         rec.record_array(f"{key}.encoded", lambda e=encoder: e(x))
         rec.record_array(f"{key}.decoded", lambda d=decoder, k=key: d(data.arrays[k]))
         rec.record_array(f"{key}.reconstructed", lambda a=autoencoder: a(x))
+        rec.record_array(f"{key}.reconstructed.again", lambda a=autoencoder: a(x))
         rec.record_array(f"{key}.composed", lambda e=encoder, d=decoder: d(e(x)))
 
 
@@ -116,6 +117,16 @@ def _composition(data: QuestionData, rec: Recorder, n: int) -> CheckResult:
             message += f", decoder(encoder(x)) has shape {judge.shape_text(want.shape)}"
             if got.shape == want.shape:
                 message = "autoencoder(x) differs from decoder(encoder(x))"
+        again = rec.array("z10.reconstructed.again")
+        if (
+            again is not None
+            and again.shape == got.shape
+            and not judge.close(got, again, 1e-6, 1e-7)
+        ):
+            # evidence: the same x gives two different outputs, so the model is random
+            spread = float(np.max(np.abs(np.float64(got) - again)))
+            message += f"; two calls of autoencoder(x) differ by up to {spread:.3g}"
+            return CheckResult(name, weight, 0.0, message, data.hint("random_at_inference"))
         return CheckResult(name, weight, 0.0, message, data.hint("composition"))
     return CheckResult(name, weight, 1.0)
 

@@ -5,6 +5,7 @@ output range."""
 from __future__ import annotations
 
 import difflib
+import re
 
 import numpy as np
 
@@ -58,6 +59,31 @@ def _flat_layers(model) -> list:
     return found
 
 
+def sampler_index(encoder) -> int | None:
+    """Index, in the encoder's flattened layers, of the layer that outputs z (its third
+    output); None when it is not one of them (a nested model, a bare op)."""
+    operation = encoder.outputs[2]._keras_history.operation
+    for index, layer in enumerate(_flat_layers(encoder)):
+        if layer is operation:
+            return index
+    return None
+
+
+def _activation_name(value: dict) -> str:
+    """A serialised ``activation=`` as a plain name, never a generated layer name:
+    ``leaky_relu`` for a function, ``LeakyReLU(0.2)`` for a layer (with its slope)."""
+    config = value.get("config")
+    cls = value.get("class_name", "")
+    if isinstance(config, str):  # a function, e.g. keras.activations.leaky_relu
+        return config
+    config = config if isinstance(config, dict) else {}
+    if cls == "LeakyReLU":
+        return f"LeakyReLU({float(config.get('negative_slope', 0.3)):g})"
+    if cls == "Activation":
+        return str(config.get("activation", "linear"))
+    return {"ReLU": "relu"}.get(cls, cls or str(config.get("name")))
+
+
 def describe_layer(layer) -> dict:
     try:
         config = layer.get_config()
@@ -67,8 +93,8 @@ def describe_layer(layer) -> dict:
     for key in _CONFIG_KEYS:
         if key in config:
             value = config[key]
-            if isinstance(value, dict):  # a serialised activation
-                value = value.get("config", {}).get("name") or value.get("class_name")
+            if isinstance(value, dict):  # a serialised activation: a layer or a function
+                value = _activation_name(value)
             if not isinstance(value, (int, float, str, list, tuple, type(None))):
                 value = getattr(value, "__name__", type(value).__name__)
             described[key] = list(value) if isinstance(value, tuple) else value
@@ -122,7 +148,9 @@ def architecture_hint(data: QuestionData, messages: list[str]) -> str:
     """The prepared hint of the first known architecture slip the differences show."""
     text = " ".join(messages)
     for slip in data.spec["architecture_slips"]:
-        if all(part in text for part in slip["all"]):
+        parts = slip.get("all", [])
+        patterns = slip.get("patterns", [])  # regular expressions, e.g. ReLU not in LeakyReLU
+        if all(p in text for p in parts) and all(re.search(p, text) for p in patterns):
             return slip["hint"]
     return data.hint("architecture")
 
