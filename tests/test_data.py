@@ -280,11 +280,30 @@ def test_data_command_reports_offline_subset_with_empty_home(tmp_path):
 
 
 def test_data_command_on_corrupt_npz_prints_one_line_and_fails(tmp_path):
-    """Does `tp-ae data --source broken.npz` print one error line, no traceback, exit non-zero?"""
+    """Does `tp-ae data --data broken.npz` print one error line, no traceback, exit non-zero?"""
     bad = tmp_path / "mnist.npz"
     bad.write_bytes(b"PK\x03\x04 truncated")
-    result = run_cli("data", "--source", str(bad), home=tmp_path)
+    result = run_cli("data", "--data", str(bad), home=tmp_path)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and str(bad) in lines[0]
+
+
+def test_data_command_takes_the_same_data_flag_as_train():
+    """Do `tp-ae data` and `tp-ae train` both name the data source `--data SOURCE` (one flag,
+    one name), with the old `--source` still read but not shown?"""
+    import argparse
+
+    from tp_ae import data_command, train
+
+    helps = []
+    for module in (data_command, train):
+        parser = argparse.ArgumentParser()
+        module.add_arguments(parser)
+        helps.append(parser.format_help())
+        if module is data_command:
+            assert parser.parse_args(["--source", "offline"]).data == "offline"
+        else:
+            assert parser.parse_args(["mlp", "--data", "offline"]).data == "offline"
+    assert all("--data SOURCE" in text and "--source" not in text for text in helps)

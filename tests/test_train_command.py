@@ -17,12 +17,20 @@ from tp_ae.cli import main
 
 pytest.importorskip("keras")
 
+# what each model's run must hold, written out here rather than read from tp_ae.train.MODELS
 AE_FIGURES = {"reconstructions.png", "loss_curves.png"}
 VAE_FIGURES = AE_FIGURES | {
     "samples.png",
     "latent_space.png",
     "latent_traversal.png",
     "class_interpolation.png",
+}
+EXPECTED_FIGURES = {
+    "mlp": AE_FIGURES,
+    "conv": AE_FIGURES,
+    "denoising": AE_FIGURES | {"denoising.png"},
+    "vae": VAE_FIGURES,
+    "conv_vae": VAE_FIGURES,
 }
 
 
@@ -132,13 +140,17 @@ def test_vae_metrics_hold_each_loss_part_in_nats(vae_run, offline_mnist):
 
 
 @pytest.mark.slow
-def test_denoise_run_draws_noisy_denoised_clean(tmp_path_factory):
-    """Does `tp-ae train denoise --arch mlp` write the denoising figure and record the noise?"""
+def test_denoising_run_draws_noisy_denoised_clean(tmp_path_factory):
+    """Does `tp-ae train denoising --arch mlp` write the denoising figure and record the noise?"""
     status, folder, _ = train(
-        tmp_path_factory, "denoise", "--arch", "mlp", "--noise-sigma", "0.2", "--quiet"
+        tmp_path_factory, "denoising", "--arch", "mlp", "--noise-sigma", "0.2", "--quiet"
     )
     assert status == 0
     assert (folder / "denoising.png").stat().st_size > 1000
+    assert (
+        set(read_metrics(folder)["files"]) - {"encoder.keras", "decoder.keras"}
+        == (EXPECTED_FIGURES["denoising"])
+    )
     settings = read_metrics(folder)["settings"]
     assert settings["arch"] == "mlp" and settings["noise_sigma"] == 0.2
 
@@ -171,6 +183,23 @@ def test_summary_is_one_line_with_loss_epochs_and_folder(mlp_run):
     loss = read_metrics(folder)["final"]["test_loss"]
     assert lines[0].startswith(f"mlp: test loss {loss:.4g} nats/pixel (BCE) after 1 epochs")
     assert f"wrote {folder}/" in lines[0]
+
+
+def test_model_names_are_the_question_and_figure_spellings():
+    """Are the `tp-ae train` models named as the question ids and figure files spell them
+    (conv_vae, denoising), each with its figures in a table, and do the old spellings still
+    parse without being shown?"""
+    import argparse
+
+    from tp_ae import train as train_module
+
+    assert {name: set(m.figures) for name, m in train_module.MODELS.items()} == EXPECTED_FIGURES
+    assert set(train_module.FIGURE_DRAWERS) == set().union(*EXPECTED_FIGURES.values())
+    parser = argparse.ArgumentParser()
+    train_module.add_arguments(parser)
+    assert parser.parse_args(["conv-vae"]).model == "conv_vae"
+    assert parser.parse_args(["denoise"]).model == "denoising"
+    assert "conv-vae" not in parser.format_help() and "denoise:" not in parser.format_help()
 
 
 def test_bench_help_does_not_import_tensorflow():

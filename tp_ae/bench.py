@@ -27,9 +27,10 @@ from pathlib import Path
 import numpy as np
 
 from tp_ae.errors import TpAeError
+from tp_ae.train import model_name
 
-MODELS = ("mlp", "conv", "vae", "conv-vae")
-VAES = ("vae", "conv-vae")
+MODELS = ("mlp", "conv", "vae", "conv_vae")  # names of `tp-ae train` models
+VAES = ("vae", "conv_vae")
 YARDSTICK_EPOCHS = 30
 YARDSTICK_BATCH_SIZE = 128
 EPSILON = 1e-7  # Keras clips predictions to [eps, 1 - eps] before the log; so do we
@@ -40,9 +41,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--models",
         nargs="+",
+        type=model_name,
         choices=MODELS,
+        metavar="MODEL",
         default=["mlp", "conv", "vae"],
-        help="models to compare (default: mlp conv vae)",
+        help=f"models to compare, of {', '.join(MODELS)} (default: mlp conv vae)",
     )
     parser.add_argument(
         "--data",
@@ -186,7 +189,7 @@ def _build(model: str):
         "mlp": build_mlp_autoencoder,
         "conv": build_conv_autoencoder,
         "vae": build_vae,
-        "conv-vae": build_conv_vae,
+        "conv_vae": build_conv_vae,
     }
     return builders[model]()
 
@@ -325,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m tp_ae.bench yardstick MODEL --data SOURCE --out DIR [--seed N]``."""
     parser = argparse.ArgumentParser(prog="python -m tp_ae.bench")
     parser.add_argument("what", choices=["yardstick"])
-    parser.add_argument("model", choices=MODELS)
+    parser.add_argument("model", type=model_name, choices=MODELS)
     parser.add_argument("--data", default="offline")
     parser.add_argument("--out", required=True)
     parser.add_argument("--seed", type=int, default=0)

@@ -11,10 +11,12 @@ from tp_ae.data import DOWNLOAD_TIMEOUT_S, load_dataset
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--source",
+        "--data",
         default="auto",
+        metavar="SOURCE",
         help="auto (default), keras, offline, or a path to mnist.npz / a folder of idx .gz files",
     )
+    parser.add_argument("--source", dest="data", help=argparse.SUPPRESS)  # the old name
     parser.add_argument(
         "--timeout",
         type=float,
@@ -24,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    data = load_dataset(args.source, timeout=args.timeout)
+    data = load_dataset(args.data, timeout=args.timeout)
     print(f"source: {data.source}")
     for split, x, y in (("train", data.x_train, data.y_train), ("test", data.x_test, data.y_test)):
         counts = " ".join(str(c) for c in np.bincount(y, minlength=10))

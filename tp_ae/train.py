@@ -11,7 +11,9 @@ import argparse
 import json
 import sys
 import time
-from dataclasses import asdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -19,15 +21,36 @@ import numpy as np
 from tp_ae.data import load_dataset
 from tp_ae.errors import TpAeError
 
-# name -> what it is, for --help and metrics.json
-MODELS: dict[str, str] = {
-    "mlp": "MLP autoencoder (build_mlp_autoencoder)",
-    "conv": "convolutional autoencoder (build_conv_autoencoder)",
-    "denoise": "denoising autoencoder: add_noise(x) -> x",
-    "vae": "MLP VAE with a Bernoulli decoder (build_vae)",
-    "conv-vae": "convolutional VAE (build_conv_vae)",
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One model of ``tp-ae train``: what it is, how it trains and which figures it draws."""
+
+    title: str  # in figure titles and metrics.json
+    reference: str  # the reference answer it trains
+    vae: bool  # trained on the negative ELBO (fit_vae), else on BCE (fit_autoencoder)
+    figures: tuple[str, ...]  # the PNG files written into OUT/MODEL/, keys of FIGURE_DRAWERS
+
+
+AE_FIGURES = ("loss_curves.png", "reconstructions.png")
+VAE_FIGURES = (
+    *AE_FIGURES,
+    "samples.png",
+    "latent_space.png",
+    "latent_traversal.png",
+    "class_interpolation.png",
+)
+# The names are those of the question ids and figure files (conv_vae, denoising_conv.png).
+MODELS: dict[str, ModelSpec] = {
+    "mlp": ModelSpec("MLP autoencoder", "build_mlp_autoencoder", False, AE_FIGURES),
+    "conv": ModelSpec("convolutional autoencoder", "build_conv_autoencoder", False, AE_FIGURES),
+    "denoising": ModelSpec(
+        "denoising autoencoder", "add_noise(x) -> x", False, (*AE_FIGURES, "denoising.png")
+    ),
+    "vae": ModelSpec("MLP VAE with a Bernoulli decoder", "build_vae", True, VAE_FIGURES),
+    "conv_vae": ModelSpec("convolutional VAE", "build_conv_vae", True, VAE_FIGURES),
 }
-VAES = ("vae", "conv-vae")
+OLD_NAMES = {"denoise": "denoising", "conv-vae": "conv_vae"}  # accepted, not advertised
 AE_LOSS_DOC = "binary cross-entropy: mean over the 784 pixels, nats per pixel (Keras's)"
 VAE_LOSS_DOC = "negative ELBO: reconstruction_loss + kl_loss, nats per image, one z sample"
 N_SHOWN = 10  # test digits in the reconstruction and denoising figures
@@ -35,11 +58,18 @@ N_SAMPLES = 64  # decoded prior samples in the sample grid
 INTERPOLATION_DIGITS = (3, 8)
 
 
+def model_name(text: str) -> str:
+    """A model name as typed on the command line, old spellings mapped to the current ones."""
+    return OLD_NAMES.get(text, text)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "model",
+        type=model_name,
         choices=list(MODELS),
-        help="; ".join(f"{name}: {what}" for name, what in MODELS.items()),
+        metavar="{" + ",".join(MODELS) + "}",
+        help="; ".join(f"{name}: {m.title} ({m.reference})" for name, m in MODELS.items()),
     )
     parser.add_argument(
         "--data",
@@ -59,13 +89,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--arch",
         choices=["conv", "mlp"],
         default="conv",
-        help="denoise only: which autoencoder to train (default conv)",
+        help="denoising only: which autoencoder to train (default conv)",
     )
     parser.add_argument(
         "--noise-sigma",
         type=float,
         default=20 / 255,
-        help="denoise only: standard deviation of the input noise (default 20/255)",
+        help="denoising only: standard deviation of the input noise (default 20/255)",
     )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument(
@@ -82,6 +112,7 @@ def run(args: argparse.Namespace) -> int:
 
     from tp_ae.training import default_config
 
+    spec = MODELS[args.model]
     config = default_config(args.model).replace(
         epochs=args.epochs,
         batch_size=args.batch_size,
@@ -94,18 +125,19 @@ def run(args: argparse.Namespace) -> int:
     verbose = 0 if args.quiet else 1 if sys.stdout.isatty() else 2
 
     seconds = {"start": start, "training": time.perf_counter()}
-    train = _train_vae if args.model in VAES else _train_autoencoder
+    train = _train_vae if spec.vae else _train_autoencoder
     encoder, decoder, history = train(args, config, data, verbose)
     _check_finite(history)
     seconds["figures"] = time.perf_counter()
     encoder.save(out / "encoder.keras")
     decoder.save(out / "decoder.keras")
-    figures = _figures(args, config, data, encoder, decoder, history, out)
+    trained = Trained(args, spec, config, data, encoder, decoder, history)
+    figures = [FIGURE_DRAWERS[name](trained, out / name) for name in spec.figures]
     seconds["end"] = time.perf_counter()
 
     metrics = _metrics(args, config, data, history, seconds, figures)
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
-    unit = "nats/image (negative ELBO)" if args.model in VAES else "nats/pixel (BCE)"
+    unit = "nats/image (negative ELBO)" if spec.vae else "nats/pixel (BCE)"
     print(
         f"{args.model}: test loss {history['val_loss'][-1]:.4g} {unit} after {config.epochs} "
         f"epochs, {metrics['wall_seconds']['total']:.1f} s; wrote {out}/ (encoder.keras, "
@@ -118,12 +150,13 @@ def _metrics(args, config, data, history, seconds: dict[str, float], figures: li
     """The content of metrics.json: what ran, on what, how it went, how long it took."""
     import keras
 
+    spec = MODELS[args.model]
     return {
         "model": args.model,
-        "description": MODELS[args.model] + (f", {args.arch}" if args.model == "denoise" else ""),
+        "description": f"{_title(args)} ({spec.reference})",
         "data": {"source": data.source, "n_train": len(data.x_train), "n_test": len(data.x_test)},
         "settings": {**asdict(config), "seed": args.seed, **_model_settings(args)},
-        "loss": VAE_LOSS_DOC if args.model in VAES else AE_LOSS_DOC,
+        "loss": VAE_LOSS_DOC if spec.vae else AE_LOSS_DOC,
         "final": {"train_loss": history["loss"][-1], "test_loss": history["val_loss"][-1]},
         "history": history,
         "wall_seconds": {  # total: from reading the flags to the last figure
@@ -151,20 +184,27 @@ def _check_args(args: argparse.Namespace) -> None:
 
 
 def _model_settings(args: argparse.Namespace) -> dict:
-    if args.model == "denoise":
+    if args.model == "denoising":
         return {"arch": args.arch, "noise_sigma": args.noise_sigma}
     return {}
+
+
+def _title(args: argparse.Namespace) -> str:
+    """The model's name in figure titles: "MLP autoencoder", "denoising conv autoencoder"..."""
+    if args.model == "denoising":
+        return f"denoising {'MLP' if args.arch == 'mlp' else 'convolutional'} autoencoder"
+    return MODELS[args.model].title
 
 
 def _train_autoencoder(args, config, data, verbose: int):
     from tp_ae.autoencoders import add_noise, build_conv_autoencoder, build_mlp_autoencoder
     from tp_ae.training import fit_autoencoder
 
-    arch = args.arch if args.model == "denoise" else args.model
+    arch = args.arch if args.model == "denoising" else args.model
     build = build_conv_autoencoder if arch == "conv" else build_mlp_autoencoder
     encoder, decoder, autoencoder = build(z_dim=config.z_dim)
     noise = None
-    if args.model == "denoise":
+    if args.model == "denoising":
 
         def noise(x, seed=None):
             return add_noise(x, sigma=args.noise_sigma, seed=seed)
@@ -202,67 +242,112 @@ def _check_finite(history: dict[str, list[float]]) -> None:
         )
 
 
-def _figures(args, config, data, encoder, decoder, history, out: Path) -> list[Path]:
-    """The PNG figures of one model; returns their paths."""
+# --- figures ------------------------------------------------------------------------------
+
+
+@dataclass
+class Trained:
+    """A trained model and what its figures are drawn from."""
+
+    args: argparse.Namespace
+    spec: ModelSpec
+    config: object  # tp_ae.training.TrainConfig
+    data: object  # tp_ae.data.MnistData
+    encoder: object  # keras.Model; a VAE's outputs [z_mean, z_log_var, z]
+    decoder: object  # keras.Model
+    history: dict[str, list[float]]
+
+    @property
+    def title(self) -> str:
+        return _title(self.args)
+
+    @cached_property
+    def test_codes(self) -> tuple[np.ndarray, np.ndarray]:
+        """A VAE's (z_mean, z) of every test image, each (N, z_dim)."""
+        z_mean, _, z = (np.asarray(t) for t in self.encoder(self.data.x_test))
+        return z_mean, z
+
+
+def _loss_curves(t: Trained, path: Path) -> Path:
     from tp_ae import plots
 
-    x = data.x_test[:N_SHOWN]
-    name = MODELS[args.model].split(" (")[0]
-    if args.model == "denoise":
-        name = f"denoising {'MLP' if args.arch == 'mlp' else 'convolutional'} autoencoder"
-    unit = "nats per image" if args.model in VAES else "nats per pixel"
-    paths = [plots.save_loss_curves(history, out / "loss_curves.png", f"{name}: loss ({unit})")]
-    if args.model not in VAES:
-        y = _call(decoder, _call(encoder, x))
-        title = f"{name}: test digits and their reconstructions"
-        paths.append(plots.save_reconstructions(x, y, out / "reconstructions.png", title))
-        if args.model == "denoise":
-            from tp_ae.autoencoders import add_noise
+    unit = "nats per image" if t.spec.vae else "nats per pixel"
+    return plots.save_loss_curves(t.history, path, f"{t.title}: loss ({unit})")
 
-            noisy = add_noise(x, sigma=args.noise_sigma, seed=args.seed + 1)
-            denoised = _call(decoder, _call(encoder, noisy))
-            title = f"{name} on test digits with noise (sigma = {args.noise_sigma:.3g})"
-            paths.append(
-                plots.save_denoising(noisy, denoised, x, out / "denoising.png", title=title)
-            )
-        return paths
 
+def _reconstructions(t: Trained, path: Path) -> Path:
+    from tp_ae import plots
+
+    x = t.data.x_test[:N_SHOWN]
+    if t.spec.vae:
+        y = _call(t.decoder, t.test_codes[1][:N_SHOWN])
+        title = f"{t.title}: test digits and decoded z ~ q(z | x)"
+    else:
+        y = _call(t.decoder, _call(t.encoder, x))
+        title = f"{t.title}: test digits and their reconstructions"
+    return plots.save_reconstructions(x, y, path, title)
+
+
+def _denoising(t: Trained, path: Path) -> Path:
+    from tp_ae import plots
+    from tp_ae.autoencoders import add_noise
+
+    x = t.data.x_test[:N_SHOWN]
+    sigma = t.args.noise_sigma
+    noisy = add_noise(x, sigma=sigma, seed=t.args.seed + 1)
+    denoised = _call(t.decoder, _call(t.encoder, noisy))
+    title = f"{t.title} on test digits with noise (sigma = {sigma:.3g})"
+    return plots.save_denoising(noisy, denoised, x, path, title=title)
+
+
+def _samples(t: Trained, path: Path) -> Path:
+    from tp_ae import plots
     from tp_ae.vae import sample_images
 
-    z_mean, _, z = (np.asarray(t) for t in encoder(data.x_test))
-    y = _call(decoder, z[:N_SHOWN])
-    paths.append(
-        plots.save_reconstructions(
-            x, y, out / "reconstructions.png", f"{name}: test digits and decoded z ~ q(z | x)"
-        )
+    samples = sample_images(t.decoder, N_SAMPLES, z_dim=t.config.z_dim, seed=t.args.seed)
+    return plots.save_sample_grid(samples, path)
+
+
+def _latent_space(t: Trained, path: Path) -> Path:
+    from tp_ae import plots
+
+    z_mean = t.test_codes[0]
+    title = f"{t.title}: means of q(z | x) for {len(z_mean)} test digits"
+    return plots.save_latent_space(z_mean, t.data.y_test, path, title)
+
+
+def _latent_traversal(t: Trained, path: Path) -> Path:
+    from tp_ae import plots
+
+    _, axes, _ = plots.pca_2d(t.test_codes[0])
+    return plots.save_latent_traversal(
+        t.decoder,
+        np.zeros(t.config.z_dim),
+        path,
+        directions=axes,
+        title=f"{t.title}: decoded z = 0 + a d1 + b d2, d1 and d2 the test codes' principal axes",
     )
-    samples = sample_images(decoder, N_SAMPLES, z_dim=config.z_dim, seed=args.seed)
-    paths.append(plots.save_sample_grid(samples, out / "samples.png"))
-    paths.append(
-        plots.save_latent_space(
-            z_mean,
-            data.y_test,
-            out / "latent_space.png",
-            f"{name}: means of q(z | x) for {len(z_mean)} test digits",
-        )
-    )
-    _, axes, _ = plots.pca_2d(z_mean)
-    paths.append(
-        plots.save_latent_traversal(
-            decoder,
-            np.zeros(config.z_dim),
-            out / "latent_traversal.png",
-            directions=axes,
-            title=f"{name}: decoded z = 0 + a d1 + b d2, d1 and d2 the test codes' principal axes",
-        )
-    )
+
+
+def _class_interpolation(t: Trained, path: Path) -> Path:
+    from tp_ae import plots
+
     digit_a, digit_b = INTERPOLATION_DIGITS
-    paths.append(
-        plots.save_class_interpolation(
-            decoder, z_mean, data.y_test, out / "class_interpolation.png", digit_a, digit_b
-        )
+    return plots.save_class_interpolation(
+        t.decoder, t.test_codes[0], t.data.y_test, path, digit_a, digit_b
     )
-    return paths
+
+
+# figure file -> what draws it (ModelSpec.figures says which files each model gets)
+FIGURE_DRAWERS: dict[str, Callable[[Trained, Path], Path]] = {
+    "loss_curves.png": _loss_curves,
+    "reconstructions.png": _reconstructions,
+    "denoising.png": _denoising,
+    "samples.png": _samples,
+    "latent_space.png": _latent_space,
+    "latent_traversal.png": _latent_traversal,
+    "class_interpolation.png": _class_interpolation,
+}
 
 
 def _call(model, x: np.ndarray) -> np.ndarray:

@@ -68,9 +68,9 @@ class TrainConfig:
 DEFAULT_CONFIGS: dict[str, TrainConfig] = {
     "mlp": TrainConfig(epochs=4, batch_size=64, learning_rate=5e-2),
     "conv": TrainConfig(epochs=3, batch_size=32, learning_rate=3e-2),
-    "denoise": TrainConfig(epochs=3, batch_size=32, learning_rate=3e-2),
+    "denoising": TrainConfig(epochs=3, batch_size=32, learning_rate=3e-2),
     "vae": TrainConfig(epochs=22, batch_size=128, learning_rate=1.5e-2),
-    "conv-vae": TrainConfig(epochs=8, batch_size=64, learning_rate=1e-2),
+    "conv_vae": TrainConfig(epochs=8, batch_size=64, learning_rate=1e-2),
 }
 
 
@@ -101,12 +101,12 @@ def fit_autoencoder(
     ``x_train``, ``x_test``: (N, 28, 28, 1) float32 in [0, 1]. ``noise(x, seed=int)``, when
     given, makes the inputs of a denoising autoencoder (the target stays clean x); the noisy
     copies are drawn once, with ``seed`` and ``seed + 1``. ``config`` defaults to the tuned
-    one for a convolutional or an MLP model (``noise``: the ``denoise`` one); ``epochs`` and
+    one for a convolutional or an MLP model (``noise``: the ``denoising`` one); ``epochs`` and
     ``batch_size`` override it. A freshly built model's output starts at the mean training
     image (see :func:`_init_output_bias`). Returns the per-epoch ``loss`` and ``val_loss``
     (test loss).
     """
-    name = "denoise" if noise is not None else "conv" if _has_conv(autoencoder) else "mlp"
+    name = "denoising" if noise is not None else "conv" if _has_conv(autoencoder) else "mlp"
     cfg = (config or default_config(name)).replace(epochs=epochs, batch_size=batch_size)
     x_train, x_test = np.asarray(x_train, np.float32), np.asarray(x_test, np.float32)
     inputs_train, inputs_test = x_train, x_test
@@ -134,12 +134,12 @@ def fit_vae(
     """Compile and train a ``tp_ae.layers.VAE`` on the negative ELBO (nats per image).
 
     ``x_train``, ``x_test``: (N, 28, 28, 1) float32 in [0, 1], also the Bernoulli targets.
-    ``config`` defaults to the tuned ``vae`` one (``conv-vae`` for a convolutional encoder);
+    ``config`` defaults to the tuned ``vae`` one (``conv_vae`` for a convolutional encoder);
     ``epochs`` and ``batch_size`` override it; a fresh decoder starts at the mean training
     image. Returns per-epoch ``loss``, ``reconstruction_loss``, ``kl_loss`` and their ``val_``
     (test) counterparts.
     """
-    name = "conv-vae" if _has_conv(vae) else "vae"
+    name = "conv_vae" if _has_conv(vae) else "vae"
     cfg = (config or default_config(name)).replace(epochs=epochs, batch_size=batch_size)
     x_train, x_test = np.asarray(x_train, np.float32), np.asarray(x_test, np.float32)
     _init_output_bias(vae, x_train)
