@@ -9,7 +9,9 @@ Modules, each named for what it holds:
 - ``tp_ae.vae``: Part 2 reference VAE (``build_vae``, ``sample_images``, ``build_conv_vae``);
 - ``tp_ae.layers``: the helpers students are given (``Sampling``, the ``VAE`` model class).
 
-Importing ``tp_ae`` is cheap: it does not import TensorFlow. The custom layers are registered with
+Importing ``tp_ae`` is cheap: it does not import TensorFlow. It sets TensorFlow's log level and
+filters TensorFlow's start-up noise out of standard error (``tp_ae.tf_quiet``), provided it is
+imported before Keras/TensorFlow. The custom layers are registered with
 Keras as soon as Keras itself is imported (before or after ``tp_ae``), so
 ``keras.saving.load_model`` reads a saved encoder/decoder after ``import tp_ae``.
 """
@@ -19,12 +21,15 @@ from __future__ import annotations
 import importlib
 import importlib.abc
 import importlib.util
-import os
 import sys
+
+from tp_ae import tf_quiet
 
 __version__ = "0.1.0"
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter hides errors
+# Before TensorFlow is imported: its log level, and its start-up noise kept off the terminal
+# (tp_ae.tf_quiet; real errors still show). Every tp_ae.* module runs this file first.
+tf_quiet.install()
 
 
 class _RegisterLayersOnKerasImport(importlib.abc.MetaPathFinder):

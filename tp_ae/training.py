@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tp_ae.errors import TpAeError
+from tp_ae.tf_quiet import filtered_stderr
 
 __all__ = [
     "AUTOENCODER_LOSS",
@@ -154,20 +155,22 @@ def fit_vae(
 
 def _fit(model, cfg: TrainConfig, train, steps: int, test, verbose: int) -> dict[str, list[float]]:
     """``model.fit`` on the endless datasets, ``steps`` batches an epoch, the test set scored
-    once per epoch; stops at the first NaN loss. Returns the history as lists of floats."""
+    once per epoch; stops at the first NaN loss. Returns the history as lists of floats.
+    TensorFlow's known noise is kept off standard error meanwhile (``tp_ae.tf_quiet``)."""
     import keras
 
     test_batches, test_steps = test
-    history = model.fit(
-        train,
-        epochs=cfg.epochs,
-        steps_per_epoch=steps,
-        validation_data=test_batches,
-        validation_steps=test_steps,
-        shuffle=False,  # the dataset reshuffles itself every epoch
-        verbose=verbose,
-        callbacks=[keras.callbacks.TerminateOnNaN()],
-    )
+    with filtered_stderr():  # grappler's "remapper failed" when it first optimises a step
+        history = model.fit(
+            train,
+            epochs=cfg.epochs,
+            steps_per_epoch=steps,
+            validation_data=test_batches,
+            validation_steps=test_steps,
+            shuffle=False,  # the dataset reshuffles itself every epoch
+            verbose=verbose,
+            callbacks=[keras.callbacks.TerminateOnNaN()],
+        )
     return {key: [float(v) for v in values] for key, values in history.history.items()}
 
 
