@@ -1,5 +1,6 @@
 """The student release (``tp-ae release``): no answer inside, and its self-check, run from the
-installed release in an empty folder, gives what the grader gives."""
+release installed by ``pip install DIR`` in a fresh venv, from an empty folder, gives what the
+grader gives."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import os
 import re
 import subprocess
 import sys
+import sysconfig
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -24,43 +27,77 @@ KL_NO_HALF = "\n\ndef kl_divergence(z_mean, z_log_var):\n" + (
 )
 
 
+@dataclass(frozen=True)
+class Installed:
+    """A release as an instructor builds it and a student installs it."""
+
+    folder: Path  # DIR of `tp-ae release --out DIR`
+    zip_path: Path  # DIR.zip
+    bin: Path  # the fresh venv's scripts folder: python, tp-ae
+    site: Path  # the fresh venv's site-packages, where `pip install DIR` put tp_ae
+
+
+def _outer_dependencies() -> str:
+    """This environment's site-packages, one per line: the fresh venv reads its dependencies
+    (Keras, TensorFlow, setuptools...) from there as a .pth, so nothing is downloaded. A path
+    listed in a .pth is not a site folder: the .pth files there (the repository's editable
+    install of tp_ae and grader) are not run."""
+    paths = dict.fromkeys(sysconfig.get_paths()[k] for k in ("purelib", "platlib"))
+    return "".join(f"{p}\n" for p in paths)
+
+
 @pytest.fixture(scope="module")
-def release(tmp_path_factory):
-    """A release built with the default course settings, and installed with --target."""
+def release(tmp_path_factory) -> Installed:
+    """``tp-ae release --out DIR`` on this repository, then ``pip install DIR`` (a normal,
+    non-editable install, offline) into a fresh venv that has neither grader nor the
+    repository's tp_ae."""
     root = tmp_path_factory.mktemp("release")
-    built = build_release(root / "tp-ae-release", default_config())
-    target = root / "installed"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
-         "--target", str(target), str(built.folder)],
-        check=True, capture_output=True,
+    folder = root / "tp-ae-release"
+    built = subprocess.run(
+        [sys.executable, "-m", "tp_ae.cli", "release", "--out", str(folder)],
+        cwd=REPO, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
-    return built, target
+    assert built.returncode == 0 and "no answer found inside" in built.stdout, built.stderr
+    venv = root / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    bin_dir = venv / ("Scripts" if os.name == "nt" else "bin")
+    python = bin_dir / "python"
+    where = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    site = Path(
+        subprocess.run([python, "-c", where], capture_output=True, text=True).stdout.strip()
+    )
+    (site / "outer_dependencies.pth").write_text(_outer_dependencies(), encoding="utf-8")
+    installed = subprocess.run(
+        [python, "-m", "pip", "install", "-q", "--no-index", "--no-deps", "--no-build-isolation",
+         str(folder)],
+        cwd=root, env=student_env(), capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert installed.returncode == 0, installed.stderr[-3000:]
+    return Installed(folder, folder.with_suffix(".zip"), bin_dir, site)
 
 
-# Run in the installed release only: the course repository's editable install (this test's
-# environment) adds an import finder that would serve tp_ae.losses & co. from the repository.
-ISOLATED = (
-    "import runpy, sys; "
-    "sys.meta_path[:] = [f for f in sys.meta_path "
-    "if 'editable' not in getattr(f, '__module__', '')]; "
-    "sys.argv[0] = 'tp_ae.selfcheck'; "
-)
+def student_env() -> dict[str, str]:
+    """This environment without what would point at the repository or other checks."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "TP_AE_SELFCHECK_DATA")}
+    env["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    return env
 
 
-def release_python(target: Path, cwd: Path, code: str, *args: str):
-    """Run ``code`` with the installed release (and the venv's dependencies) only."""
-    env = {**os.environ, "PYTHONPATH": str(target)}
-    env.pop("TP_AE_SELFCHECK_DATA", None)
-    command = [sys.executable, "-c", ISOLATED + code, *args]
-    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
+def release_python(release: Installed, cwd: Path, code: str):
+    """Run ``code`` with the fresh venv's python, from ``cwd``."""
+    command = [release.bin / "python", "-c", code]
+    return subprocess.run(
+        command, cwd=cwd, env=student_env(), capture_output=True, text=True, timeout=900
+    )
 
 
-def run_check(target: Path, cwd: Path, *paths: Path) -> tuple[str, dict]:
-    """``tp-ae check`` of the installed release, from ``cwd``: (its output, its JSON)."""
+def run_check(release: Installed, cwd: Path, *paths: Path) -> tuple[str, dict]:
+    """``tp-ae check PATH...`` of the installed release, from ``cwd``: (its output, its JSON)."""
     out = cwd / "results.json"
-    code = "runpy.run_module('tp_ae.selfcheck', run_name='__main__')"
-    done = release_python(target, cwd, code, *map(str, paths), "--json", str(out))
+    command = [release.bin / "tp-ae", "check", *map(str, paths), "--json", str(out)]
+    done = subprocess.run(
+        command, cwd=cwd, env=student_env(), capture_output=True, text=True, timeout=900
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout, json.loads(out.read_text(encoding="utf-8"))
 
@@ -68,7 +105,7 @@ def run_check(target: Path, cwd: Path, *paths: Path) -> tuple[str, dict]:
 def test_release_layout(release):
     """Does the release hold the installable package, the exercises and the zip, without the
     reference modules, the solutions or the grader?"""
-    built, target = release
+    built = release
     names = {p.relative_to(built.folder).as_posix() for p in built.folder.rglob("*")}
     assert {"pyproject.toml", "exercises/README.md", "exercises/part2_vae.ipynb"} <= names
     assert "tp_ae/selfcheck/data/checks.json" in names
@@ -77,17 +114,17 @@ def test_release_layout(release):
     assert not any(n.startswith(("grader", "solutions")) for n in names)
     with zipfile.ZipFile(built.zip_path) as archive:
         assert "tp-ae-release/exercises/part1_autoencoders.py" in archive.namelist()
-    assert (target / "tp_ae" / "selfcheck" / "data" / "kl_divergence.npz").is_file()
+    assert (built.site / "tp_ae" / "selfcheck" / "data" / "kl_divergence.npz").is_file()
 
 
 def test_no_reference_line_in_the_release(release):
     """Is no line of any reference solution region (nor a marker, a grader formula, the
     solutions) anywhere in the release folder, its zip or the installed package?"""
-    built, target = release
+    built = release
     assert len(reference_lines(REPO)) > 30
     assert find_leaks(built.folder, REPO) == []
     assert find_leaks(built.zip_path, REPO) == []
-    assert find_leaks(target / "tp_ae", REPO) == []
+    assert find_leaks(built.site / "tp_ae", REPO) == []
 
 
 def test_leak_search_finds_a_planted_answer(tmp_path):
@@ -150,21 +187,27 @@ def test_install_address_from_course_toml_else_the_path(tmp_path, course, given,
 
 
 @pytest.mark.slow
-def test_self_check_full_marks_and_kl_hint(release, tmp_path):
-    """From an empty folder, does the installed release's check give the reference answers
-    full marks, and a missing 1/2 in the KL the KL hint (and only the KL loses points)?"""
-    built, target = release
+def test_installed_release_check_full_marks_and_kl_hint(release, tmp_path):
+    """Done-when of issue 12: with `tp-ae release --out DIR` installed by `pip install DIR` in a
+    fresh venv, does `tp-ae check`, run from an empty folder, print full marks for the
+    reference answers and the KL hint for a KL without its 1/2 (only the KL losing points)?"""
     correct = write_reference(tmp_path / "correct")
     wrong = write_reference(tmp_path / "kl_wrong")
     with open(wrong / "part2_vae.py", "a", encoding="utf-8") as handle:
         handle.write(KL_NO_HALF)
     empty = tmp_path / "empty"
     empty.mkdir()
-    probe = "import tp_ae, importlib.util as u; print(tp_ae.__file__, u.find_spec('tp_ae.losses'))"
-    where = release_python(target, empty, probe)
-    assert where.stdout.startswith(str(target)) and where.stdout.split()[-1] == "None"
-    text, results = run_check(target, empty, correct, wrong)
-    assert "Checked questions: 22 / 21 (including 1 bonus)." in text
+    probe = (
+        "import importlib.util as u, tp_ae; "
+        "print(tp_ae.__file__, u.find_spec('tp_ae.losses'), u.find_spec('grader'))"
+    )
+    where = release_python(release, empty, probe).stdout.split()
+    assert where[0].startswith(str(release.site)) and where[1:] == ["None", "None"], where
+    text, results = run_check(release, empty, correct, wrong)
+    parts = re.split(r"^== (.+)$", text, flags=re.M)  # [before, path, its text, path, ...]
+    printed = dict(zip(parts[1::2], parts[2::2], strict=True))
+    assert "Checked questions: 22 / 21 (including 1 bonus)." in printed[str(correct)]
+    assert "missing factor 1/2" in printed[str(wrong)]
     good, bad = results[str(correct)], results[str(wrong)]
     assert good["points_earned"] == 22 and good["points_possible"] == 21
     kl = bad["questions"]["kl_divergence"]
@@ -189,13 +232,6 @@ NOT_REPRODUCIBLE = {
     # release has no tp_ae.losses, the import fails (a load warning) and the entry's own,
     # earlier and correct kl_divergence is checked
     "integrity_direct_import",
-    # KNOWN GAP (issue 13 landed after the release's check data): the grader now judges these
-    # correct variants by behaviour (own VAE class trained through train_step/compute_loss, a
-    # Sequential MLP); the release still compares layer tables and its own training check, and
-    # under-scores them (2.25/3, 2.25/3, 2.625/3). To fix in tp_ae/selfcheck, then remove here.
-    "correct_vae_compute_loss",
-    "correct_vae_train_step",
-    "correct_mlp_sequential",
 }
 
 
@@ -206,14 +242,13 @@ def test_self_check_agrees_with_the_grader_on_the_corpus(release, tmp_path):
     when the entry's own losses are wrong, the one check the release cannot reproduce)?"""
     from grader.grading import grade_submissions
 
-    built, target = release
     entries = _agreement_entries()
     paths = {e.name: build_entry(e, tmp_path) for e in entries}
     questions = {e.name: e.questions for e in entries}
     graded = grade_submissions(paths, default_config(), questions=questions)
     empty = tmp_path / "empty"
     empty.mkdir()
-    _, checked = run_check(target, empty, *paths.values())
+    _, checked = run_check(release, empty, *paths.values())
     disagreements = []
     for entry in entries:
         mine = checked[str(paths[entry.name])]["questions"]
@@ -226,3 +261,12 @@ def test_self_check_agrees_with_the_grader_on_the_corpus(release, tmp_path):
                 disagreements.append((entry.name, qid, got, points, tolerance))
     print("release vs grader, differing:", disagreements)
     assert [d for d in disagreements if abs(d[2] - d[3]) > d[4]] == []
+    # the correct variants (any model class, Sequential, Lambda sampler...): no hint either
+    hinted = [
+        (entry.name, qid, hints)
+        for entry in entries
+        if entry.name.startswith("correct_")
+        for qid, q in checked[str(paths[entry.name])]["questions"].items()
+        if (hints := q["hints"])
+    ]
+    assert hinted == []
