@@ -238,6 +238,46 @@ def test_auto_uses_project_data_folder(tmp_path, monkeypatch):
     assert len(load_dataset("auto").x_train) == 9
 
 
+def installed_copy_of_data_module(site_packages: Path, monkeypatch):
+    """tp_ae/data.py loaded from a copy under ``site_packages/tp_ae/``, as a wheel installs it
+    (and without the test suite's patch of its data folder)."""
+    import importlib.util
+
+    package = site_packages / "tp_ae"
+    package.mkdir(parents=True)
+    (package / "data.py").write_text(Path(data.__file__).read_text())
+    spec = importlib.util.spec_from_file_location("installed_tp_ae_data", package / "data.py")
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, module)  # its dataclasses look it up there
+    spec.loader.exec_module(module)
+    module.KERAS_MNIST_URL = data.KERAS_MNIST_URL  # the closed port: no network for it either
+    return module
+
+
+@pytest.mark.parametrize("in_working_folder", [True, False], ids=["working", "elsewhere"])
+def test_auto_reads_the_working_folders_data_never_the_packages(
+    tmp_path, monkeypatch, in_working_folder
+):
+    """Installed in site-packages, does "auto" read data/ of the folder it runs in, and never
+    a data/ beside the installed package?"""
+    site_packages = tmp_path / "venv" / "lib" / "site-packages"
+    installed = installed_copy_of_data_module(site_packages, monkeypatch)
+    (site_packages / "data").mkdir()
+    write_npz(site_packages / "data" / "mnist.npz", n_train=3)  # where the old code looked
+    work = tmp_path / "work"
+    (work / "data").mkdir(parents=True)
+    if in_working_folder:
+        write_npz(work / "data" / "mnist.npz", n_train=11)
+    monkeypatch.chdir(work)
+    loaded = installed.load_dataset("auto", timeout=1.0, quiet=True)
+    if in_working_folder:
+        assert len(loaded.x_train) == 11
+        assert loaded.source == f"npz: {work.resolve() / 'data' / 'mnist.npz'}"
+    else:
+        assert loaded.source.startswith("offline")
+    assert "site-packages" not in loaded.source
+
+
 def test_keras_source_without_network_says_so():
     """Does the "keras" source, uncached and offline, raise a one-line 'cannot download'?"""
     with pytest.raises(DataError, match="cannot download"):

