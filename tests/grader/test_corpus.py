@@ -77,3 +77,26 @@ def test_integrity_message_names_the_reference(graded):
     assert question.points_earned == 0
     assert "tp_ae.losses.kl_divergence" in question.message
     assert "own code" in question.message
+
+
+CORRECT_VARIANTS = [e for e in CORPUS_ENTRIES if e.name.startswith("correct_")]
+
+
+def test_corpus_has_correct_but_different_variants():
+    """Does the corpus hold correct answers written differently from the reference (own VAE
+    classes, Lambda sampler, Sequential, activation= forms)?"""
+    assert len(CORRECT_VARIANTS) >= 3
+    assert all(not e.breaks and not e.hint for e in CORRECT_VARIANTS)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("entry", CORRECT_VARIANTS, ids=lambda e: e.name)
+def test_correct_variant_gets_full_marks_and_no_hint(graded, entry):
+    """Does a correct answer written another way earn every point of every question graded, with
+    no hint at all (a hint is a claim of a mistake)?"""
+    result = graded[entry.name]
+    graded_questions = [q for q in result.questions if q.question_id in entry.questions]
+    assert graded_questions
+    for question in graded_questions:
+        assert question.points_earned == question.points_possible, question.output_text()
+        assert question.hints == [], (question.question_id, question.hints)

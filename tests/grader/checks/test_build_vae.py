@@ -1,0 +1,132 @@
+"""build_vae (parent side, NumPy only; checks shared with build_conv_vae in grader.checks._vae):
+the sampler judged by its draws, the fit by the negative ELBO, the layers and parameter counts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from grader.checks import _vae, check_module
+from grader.observations import Observations
+
+
+def reparam_observations(z_of) -> Observations:
+    rng = np.random.default_rng(0)
+    mu = np.repeat(1 + 0.1 * rng.normal(size=(8, 2)), 256, axis=0)
+    lv = np.repeat(2 + 0.1 * rng.normal(size=(8, 2)), 256, axis=0)
+    eps = rng.standard_normal(mu.shape)
+    return Observations(
+        {
+            "reparam.mu": mu,
+            "reparam.lv": lv,
+            "reparam.z": z_of(mu, lv, eps),
+            "reparam.shifted": True,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("z_of", "hint"),
+    [
+        (lambda mu, lv, eps: mu + np.exp(0.5 * lv) * eps, None),
+        (lambda mu, lv, eps: mu + np.exp(lv) * eps, "exp(z_log_var), the variance"),
+        (lambda mu, lv, eps: lv + np.exp(0.5 * mu) * eps, "swapped"),
+        (lambda mu, lv, eps: mu, "z is not sampled"),
+        (lambda mu, lv, eps: mu + np.exp(2 * lv) * eps, "exp(2 * z_log_var) (measured sd"),
+        (
+            lambda mu, lv, eps: mu + np.exp(0.5 * lv) * np.sqrt(12) * (norm_cdf(eps) - 0.5),
+            "not uniform",
+        ),
+        (lambda mu, lv, eps: mu + 2 * np.exp(0.5 * lv) * eps, ""),
+    ],
+    ids=["right", "variance", "swapped", "no_sampling", "exp_2lv", "uniform", "unexplained"],
+)
+def test_reparameterisation_statistics_name_the_slip(z_of, hint):
+    """Is z = mu + exp(lv / 2) eps accepted, each classic slip named (with the sd measured), and
+    a slip with no fingerprint given only got/expected?"""
+    check = _vae._reparameterisation(reparam_observations(z_of))
+    assert check.passed == (hint is None)
+    if hint:
+        assert hint in check.hint
+    elif hint == "":  # a slip with no fingerprint: got/expected only, no guessed hint
+        assert check.hint == "" and "sd of z - z_mean: got" in check.message
+
+
+def norm_cdf(x):
+    from math import erf
+
+    return 0.5 * (1 + np.vectorize(erf)(x / np.sqrt(2)))
+
+
+def test_training_check_needs_a_lower_negative_elbo_and_a_consistent_fit_loss(rng):
+    """Is a fit whose loss is the negative ELBO and goes down accepted, and a fit minimising
+    something else (losses passed in the wrong order) caught?"""
+    inputs = _vae.make_inputs(rng)
+    x = inputs["train"][: _vae.EVAL_IMAGES]
+    mu, lv = np.zeros((len(x), 10)), np.zeros((len(x), 10))
+    values = {
+        "train.before.reconstruction": np.full(x.shape, 0.5),
+        "train.after.reconstruction": np.clip(x, 0.2, 0.8),
+    }
+    for tag in ("before", "after"):
+        values[f"train.{tag}.z_mean"], values[f"train.{tag}.z_log_var"] = mu, lv
+    before = _vae.negative_elbo(x, values["train.before.reconstruction"], mu, lv)
+    assert before == pytest.approx(784 * np.log(2))
+    good = Observations({**values, "train.history": {"loss": [before * 0.98, before * 0.9]}})
+    assert _vae._training(inputs, good).passed
+    swapped = Observations({**values, "train.history": {"loss": [3.0, 2.0]}})
+    check = _vae._training(inputs, swapped)
+    assert check.fraction == 0.5 and "got 3, expected about the negative ELBO" in check.message
+    assert check.hint == ""  # the student's own class: no evidence of which slip
+    given = {**values, "z10.vae.facts": {"type": "VAE"}, "train.history": {"loss": [3.0, 2.0]}}
+    right_sampler = reparam_observations(lambda mu, lv, eps: mu + np.exp(0.5 * lv) * eps)
+    wrong_sampler = reparam_observations(lambda mu, lv, eps: mu + np.exp(2 * lv) * eps)
+    with_right = Observations({**given, **right_sampler.values})
+    assert "in this order" in _vae._training(inputs, with_right).hint
+    # a wrong sampler explains an odd fit loss too: no claim about the losses' order then
+    with_wrong = Observations({**given, **wrong_sampler.values})
+    assert _vae._training(inputs, with_wrong).hint == ""
+    # a train_step that reports only total_loss (keras-io) is read the same as "loss"
+    keras_io = Observations({**values, "train.history": {"total_loss": [before, before * 0.9]}})
+    assert _vae._training(inputs, keras_io).passed
+    # no VAE dict needed: without the encoder/decoder values there is no "VAE's dict" demand
+    assert "dict" not in _vae._training(inputs, Observations()).message
+
+
+def test_vae_parameter_counts_follow_the_handout():
+    """Are the MLP VAE's counts those of its Dense layers (784 -> 512 -> 2 x 10; 10 -> 512 ->
+    784)?"""
+    encoder, decoder = _vae.vae_params(10, 512)
+    assert encoder == (784 * 512 + 512) + 2 * (512 * 10 + 10)
+    assert decoder == (10 * 512 + 512) + (512 * 784 + 784)
+
+
+def test_vae_architecture_ignores_the_samplers_class():
+    """Is a Lambda (or any layer) producing z accepted where the handout has Sampling: the
+    sampler is judged by its draws, the rest of the graph by its layers?"""
+    encoder, decoder = _vae.vae_layers(10, 512)
+    dense = {"class": "Dense", "units": 10, "activation": "linear"}
+    enc = [
+        {"class": "Flatten"},
+        {"class": "Dense", "units": 512, "activation": "leaky_relu"},
+        dense,
+        dense,
+        {"class": "Lambda"},
+    ]
+    dec = [
+        {"class": "Dense", "units": 512, "activation": "leaky_relu"},
+        {"class": "Dense", "units": 784, "activation": "sigmoid"},
+        {"class": "Reshape", "target_shape": [28, 28, 1]},
+    ]
+    spec = check_module("build_vae").SPEC
+    params = {}
+    for z_dim, kwargs in spec.builds:
+        e, d = _vae.vae_params(z_dim, kwargs.get("hidden_dim", 512))
+        params[f"z{z_dim}.encoder.facts"] = {"params": e}
+        params[f"z{z_dim}.decoder.facts"] = {"params": d}
+    params["z10.encoder.facts"]["layers"] = enc
+    params["z10.decoder.facts"]["layers"] = dec
+    assert _vae._architecture(spec, Observations({**params, "z10.sampler": 4})).passed
+    check = _vae._architecture(spec, Observations({**params, "z10.sampler": None}))
+    assert not check.passed and "Lambda" in check.message
+    assert encoder[-1] == "Sampling" and decoder[-1] == "Reshape(28, 28, 1)"
