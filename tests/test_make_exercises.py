@@ -17,9 +17,11 @@ import pytest
 
 from tests.conftest import cli_env
 from tp_ae.cli import main
+from tp_ae.errors import TpAeError
 from tp_ae.exercises.answers import PLACEHOLDER
 from tp_ae.exercises.extract import Import
 from tp_ae.exercises.imports import merge_imports, render_imports
+from tp_ae.exercises.key import RECORD_FILE, TEMPLATE, check_record, generate_key, render_key
 from tp_ae.exercises.markers import MarkerError, clear_regions, find_regions
 from tp_ae.exercises.output import generate
 from tp_ae.exercises.parts import PART1, PART2, reference_file
@@ -44,18 +46,29 @@ GENERATED = [
     for stem in QUESTIONS
     for folder in ("exercises", "solutions")
     for ext in ("py", "ipynb")
-] + ["exercises/answers.md"]
+] + ["exercises/answers.md", "solutions/answers.md"]
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A copy of what the generator reads: the three reference modules and the handout."""
+    """A copy of what the generator reads: the three reference modules, the handout and the
+    recorded run behind the answer key."""
     (tmp_path / "tp_ae").mkdir()
     for name in REFERENCES:
         shutil.copy(ROOT / "tp_ae" / name, tmp_path / "tp_ae" / name)
     (tmp_path / "exercises").mkdir()
     shutil.copy(ROOT / "exercises" / "README.md", tmp_path / "exercises" / "README.md")
+    (tmp_path / "solutions").mkdir()
+    shutil.copy(ROOT / RECORD_FILE, tmp_path / RECORD_FILE)
     return tmp_path
+
+
+def recorded(root: Path) -> dict:
+    return json.loads((root / RECORD_FILE).read_text(encoding="utf-8"))
+
+
+def rerecord(root: Path, record: dict) -> None:
+    (root / RECORD_FILE).write_text(json.dumps(record, indent=2), encoding="utf-8")
 
 
 def make_exercises(root: Path, *flags: str) -> int:
@@ -323,6 +336,165 @@ def test_make_exercises_does_not_import_tensorflow(project):
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=cli_env()
     )
     assert "STATUS 0 []" in result.stdout, result.stderr
+
+
+# --- the answer key: rendered from the recorded run -------------------------------------------
+
+
+def test_the_answer_key_is_rendered_from_the_recorded_numbers(project):
+    """Does a number changed in (a copy of) recorded.json change the key, exactly there?"""
+    before = generate_key(project)
+    record = recorded(project)
+    record["part2"]["conv_vae"]["reconstruction"] = 123.4
+    rerecord(project, record)
+    after = generate_key(project)
+    assert after != before
+    conv_row = next(line for line in after.splitlines() if "`build_conv_vae`" in line)
+    assert "| 123.4 |" in conv_row
+    assert [a for a in after.splitlines() if a not in before.splitlines()] == [conv_row]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "part2/conv_vae/reconstruction",  # the conv VAE's terms, once stale in the key
+        "part2/conv_vae/kl",
+        "facts/grey_percent",  # the NumPy figures, once without a command
+        "facts/entropy_per_image",
+        "facts/mean_image_loss",
+    ],
+)
+def test_the_numbers_once_stale_come_from_the_record(path):
+    """Does the key's template quote these numbers only through placeholders of the record?"""
+    assert "{{ " + path in TEMPLATE.read_text(encoding="utf-8")
+
+
+def test_every_placeholder_is_filled_from_the_committed_record():
+    """Does the committed template render from the committed record with no placeholder
+    left, and does every quoted path name a recorded or derived number?"""
+    key = generate_key(ROOT)
+    assert "{{" not in key and "}}" not in key
+    assert key == (ROOT / "solutions" / "answers.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "template, words",
+    [
+        ("a\n{{ part1/mlp/nothing }}\n", ["answers.md:2:", "has no 'part1/mlp/nothing'"]),
+        ("{{ part1/mlp/loss:d }}", ["cannot format 0.1", "'d'"]),
+        ("{{ part1/mlp loss }}", ["placeholder", "'{{ part1/mlp loss }}'"]),
+    ],
+    ids=["unknown-path", "bad-format", "malformed"],
+)
+def test_a_placeholder_that_cannot_be_filled_is_a_one_line_error(template, words):
+    """Are an unknown path, a format the value refuses and a malformed placeholder refused?"""
+    with pytest.raises(TpAeError) as error:
+        render_key(template, recorded(ROOT))
+    message = str(error.value)
+    assert "\n" not in message
+    for word in words:
+        assert word in message
+
+
+def test_check_fails_naming_the_key_when_the_record_changed(project, capsys):
+    """After a new recorded number, does --check fail in one line naming solutions/answers.md
+    (and only it) and the command to run, and does make-exercises then fix it?"""
+    assert make_exercises(project) == 0
+    record = recorded(project)
+    record["facts"]["mean_image_loss"] = 199.9
+    record["part2"]["pixel_mean"]["reconstruction_from_mean"] = 199.9  # the claim still holds
+    rerecord(project, record)
+    capsys.readouterr()
+    assert make_exercises(project, "--check") == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert {p for p in GENERATED if p in err} == {"solutions/answers.md"}
+    assert "run `tp-ae make-exercises`" in err and RECORD_FILE in err
+    assert make_exercises(project) == 0
+    assert "199.9" in (project / "solutions" / "answers.md").read_text(encoding="utf-8")
+    assert make_exercises(project, "--check") == 0
+
+
+def test_check_fails_when_the_key_is_edited_by_hand(project, capsys):
+    """Is a hand edit of solutions/answers.md reported stale?"""
+    make_exercises(project)
+    key = project / "solutions" / "answers.md"
+    key.write_text(key.read_text(encoding="utf-8").replace("116.4", "115.8"), encoding="utf-8")
+    capsys.readouterr()
+    assert make_exercises(project, "--check") == 1
+    assert "solutions/answers.md" in capsys.readouterr().err
+
+
+def _drop(record: dict) -> None:
+    del record["part2"]["beta"]["4"]["kl"]
+
+
+def _wrong_type(record: dict) -> None:
+    record["part1"]["mlp"]["encoder_params"] = "7850"
+
+
+def _unexpected(record: dict) -> None:
+    record["part2"]["vae"]["kl_per_dim"] = 1.7
+
+
+def _not_a_list(record: dict) -> None:
+    record["part2"]["z2"]["beta0"]["code_std"] = 5.0
+
+
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        (_drop, ["part2/beta/4/: missing 'part2/beta/4/kl'"]),
+        (_wrong_type, ["part1/mlp/encoder_params: expected a count, got '7850'"]),
+        (_unexpected, ["unexpected key 'part2/vae/kl_per_dim'"]),
+        (_not_a_list, ["part2/z2/beta0/code_std: expected a list of numbers"]),
+    ],
+    ids=["missing", "wrong-type", "unexpected", "not-a-list"],
+)
+def test_a_record_off_its_schema_is_a_one_line_error(project, capsys, change, words):
+    """Does make-exercises refuse a recorded.json whose layout is not the SCHEMA, in one line
+    naming the file, the place and the recording command?"""
+    record = recorded(project)
+    change(record)
+    rerecord(project, record)
+    assert make_exercises(project) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith(f"tp-ae: error: {RECORD_FILE}: ")
+    assert "python -m tp_ae.exercises.record" in err
+    for word in words:
+        assert word in err
+
+
+@pytest.mark.parametrize("content", [None, "{not json"], ids=["missing", "not-json"])
+def test_a_missing_or_broken_record_is_a_one_line_error(project, capsys, content):
+    """Does make-exercises say how to make the record when it is missing or not JSON?"""
+    path = project / RECORD_FILE
+    if content is None:
+        path.unlink()
+    else:
+        path.write_text(content, encoding="utf-8")
+    assert make_exercises(project) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and RECORD_FILE in err
+    assert "python -m tp_ae.exercises.record" in err
+
+
+def test_the_committed_record_has_the_schema():
+    """Is the committed recorded.json what the recording command would accept to write?"""
+    check_record(recorded(ROOT))
+
+
+def test_a_run_that_contradicts_the_keys_text_stops_the_generator(project, capsys):
+    """When the recorded numbers deny what the key's prose says (here: the MLP autoencoder
+    now has the lower test loss), is that an error naming the claim and the template?"""
+    record = recorded(project)
+    record["part1"]["conv"]["val_loss"] = record["part1"]["mlp"]["val_loss"] + 0.01
+    rerecord(project, record)
+    assert make_exercises(project) == 1
+    err = capsys.readouterr().err.strip()
+    assert "1.3: the convolutional autoencoder reaches the lower test loss" in err
+    assert "rewrite tp_ae/exercises/templates/answers.md" in err
 
 
 # --- solution markers ---------------------------------------------------------------------------

@@ -11,9 +11,11 @@ from pathlib import Path
 
 from tp_ae.errors import TpAeError
 from tp_ae.exercises.assemble import HANDOUT
+from tp_ae.exercises.key import KEY_FILE, RECORD_FILE, TEMPLATE_DISPLAY
 from tp_ae.exercises.output import generate, stale_files, write_files
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]  # the checkout holding tp_ae/
+KEY_STALE = f"the answer key is not what {TEMPLATE_DISPLAY} gives with {RECORD_FILE}"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -52,9 +54,10 @@ def run(args: argparse.Namespace) -> int:
         if not stale:
             print(f"make-exercises: the {len(files)} generated files are up to date")
             return 0
+        named = [f"{p} ({KEY_STALE})" if p == KEY_FILE else p for p in stale]
         print(
             f"make-exercises: {len(stale)} generated file(s) stale or missing: "
-            f"{', '.join(stale)}; run `tp-ae make-exercises` and commit them",
+            f"{', '.join(named)}; run `tp-ae make-exercises` and commit them",
             file=sys.stderr,
         )
         return 1

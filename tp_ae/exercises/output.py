@@ -2,7 +2,8 @@
 
 Outputs, relative to the project root: ``exercises/<stem>.py``, ``exercises/<stem>.ipynb``,
 ``solutions/<stem>.py`` and ``solutions/<stem>.ipynb`` for each part, and
-``exercises/answers.md``, the written answers' file for script users.
+``exercises/answers.md``, the written answers' file for script users, and
+``solutions/answers.md``, the answer key, from its template and the recorded run (``key.py``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 from tp_ae.exercises.answers import ANSWERS_FILE, check_table_covered, render_answers_file, title_of
 from tp_ae.exercises.assemble import HANDOUT, assemble
 from tp_ae.exercises.handout import read_handout
+from tp_ae.exercises.key import KEY_FILE, generate_key
 from tp_ae.exercises.parts import PARTS, PartSpec
 from tp_ae.exercises.render_notebook import render_notebook
 from tp_ae.exercises.render_script import render_script
@@ -36,6 +38,8 @@ def generate(
     if parts == PARTS:  # the whole TP: the table's written questions must all be asked
         check_table_covered((number for _, number, _ in written), HANDOUT)
     files[ANSWERS_FILE] = render_answers_file(written)
+    if parts == PARTS:
+        files[KEY_FILE] = generate_key(root)
     return files
 
 
