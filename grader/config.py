@@ -81,8 +81,13 @@ class WrittenSettings:
 
 
 def default_written() -> dict[str, WrittenSettings]:
-    """The question table's points for every written question, no rubric."""
-    return {q.id: WrittenSettings(float(q.points_possible)) for q in WRITTEN_QUESTIONS}
+    """The question table's points for every written question, and grader.written's rubric."""
+    from grader.written import DEFAULT_RUBRICS  # here: grader.written imports this module
+
+    return {
+        q.id: WrittenSettings(float(q.points_possible), DEFAULT_RUBRICS.get(q.id, ""))
+        for q in WRITTEN_QUESTIONS
+    }
 
 
 @dataclass(frozen=True)
@@ -207,7 +212,7 @@ def _written(table: object, where: str, qid: str) -> WrittenSettings:
     _reject_unknown(table, ("points", "rubric"), f"{where}: unknown key '{{key}}'")
     points = table.get("points", default_written()[qid].points_possible)
     points = _validate("points", points, where)
-    rubric = table.get("rubric", "")
+    rubric = table.get("rubric", default_written()[qid].rubric)
     if not isinstance(rubric, str):
         raise TpAeError(f"{where} rubric = {rubric!r}: expected text")
     return WrittenSettings(float(points), rubric)

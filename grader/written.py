@@ -51,8 +51,8 @@ _MAX_DEPTH = 4  # folders searched below a submission's top folder
 
 DEFAULT_RUBRICS: dict[str, str] = {
     "written_1_3": (
-        "1 pt: names the model with the lower test loss and the sharper reconstructions (the "
-        "convolutional one, on the same budget) with the numbers. 1 pt: explains it by "
+        "1 pt: names the model with the lower test loss (the convolutional one, narrowly, on "
+        "the same budget) with the numbers, and compares the reconstructions. 1 pt: explains it by "
         "locality and weight sharing (and depth), and notes that it has fewer parameters, so "
         "the better model is not the bigger one."
     ),
@@ -78,6 +78,27 @@ DEFAULT_RUBRICS: dict[str, str] = {
         "1 pt: the mean is the sum / 784, so the loss is (1/784)(-log p + 784 KL): a beta-VAE "
         "with beta = 784. 1 pt: the KL term wins, q(z|x) collapses to the prior (KL = 0, codes "
         "unused), reconstructions and samples are all the same blurred average digit."
+    ),
+    "written_2_10": (
+        "1 pt: compares the scatters: without the KL term (beta = 0) the codes are spread far "
+        "wider than N(0, I) and off centre, with gaps; with it (beta = 1) they fill a disc of "
+        "about the prior's size around 0, classes touching. 1 pt: the VAE's grid shows a digit "
+        "almost everywhere, the autoencoder's only a few blurred shapes (the grid covers a "
+        "small central part of its codes), so sample_images gives digits only for the VAE."
+    ),
+    "written_2_11": (
+        "1 pt: as beta grows the KL falls and the reconstruction loss rises (the KL is the "
+        "information the code keeps about x, priced at beta nats per nat), with the numbers. "
+        "1 pt: small beta: best reconstructions, samples often not digits (codes off the "
+        "prior); large beta: blurrier but more digit-like samples; beta = 1 the best negative "
+        "ELBO, since only then the loss is the negative ELBO."
+    ),
+    "written_2_12": (
+        "1 pt: says what changes along each axis of the traversal (class and style mixed on "
+        "both: the axes are not disentangled) and that the walk from 3 to 8 gives a digit at "
+        "every step (the left side of the 3 closes). 1 pt: the code space is continuous, "
+        "with no holes between codes, because of the KL term (and the sampled z): nearby "
+        "codes must decode to similar images."
     ),
 }
 

@@ -58,6 +58,9 @@ QUESTIONS: tuple[Question, ...] = (
     Question("build_vae", PART2, "2.7", "code", 3, "tp_ae.vae", heavy=True),
     Question("sample_images", PART2, "2.8", "code", 2, "tp_ae.vae"),
     Question("build_conv_vae", PART2, "2.9", "code", 1, "tp_ae.vae", bonus=True, heavy=True),
+    Question("written_2_10", PART2, "2.10", "written", 2),
+    Question("written_2_11", PART2, "2.11", "written", 2),
+    Question("written_2_12", PART2, "2.12", "written", 2),
 )
 
 _BY_ID = {q.id: q for q in QUESTIONS}

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from grader.config import config_from_mapping, default_config
 from grader.submission import SubmissionError
 from grader.written import (
+    DEFAULT_RUBRICS,
     MARKS_FILE,
     NO_ANSWER,
     PLACEHOLDERS,
@@ -226,3 +228,16 @@ def test_default_config_has_the_tables_points_and_a_rubric_for_each_question():
     config = default_written_config()
     assert set(config.questions) == set(WRITTEN_IDS)
     assert all(config[q].points > 0 and config[q].rubric for q in WRITTEN_IDS)
+
+
+def test_course_config_keeps_the_default_rubric_unless_it_sets_one():
+    """Does `tp-ae grade`'s course config give each written question this module's rubric when
+    course.toml sets none (no file, or only points), and the course's own when it sets one?"""
+    assert {q: s.rubric for q, s in default_config().written.items()} == {
+        q: DEFAULT_RUBRICS[q] for q in WRITTEN_IDS
+    }
+    points_only = config_from_mapping({"questions": {"written_2_11": {"points": 3}}})
+    assert points_only.written["written_2_11"].points_possible == 3
+    assert points_only.written["written_2_11"].rubric == DEFAULT_RUBRICS["written_2_11"]
+    own = config_from_mapping({"questions": {"written_2_11": {"rubric": "ours"}}})
+    assert own.written["written_2_11"].rubric == "ours"
