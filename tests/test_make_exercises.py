@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import json
+import math
 import shutil
 import subprocess
 import sys
@@ -495,6 +496,25 @@ def test_a_run_that_contradicts_the_keys_text_stops_the_generator(project, capsy
     err = capsys.readouterr().err.strip()
     assert "1.3: the convolutional autoencoder reaches the lower test loss" in err
     assert "rewrite tp_ae/exercises/templates/answers.md" in err
+
+
+def test_the_numpy_facts_of_the_record_match_a_hand_computation():
+    """Are the grey share, the entropy floor and the mean image's loss that the recording
+    command writes what the formulas give on images small enough to compute by hand?"""
+    import numpy as np
+
+    from tp_ae.exercises.record import data_facts
+
+    x_test = np.zeros((2, 28, 28, 1), dtype=np.float32)
+    x_test[0, 0, :2, 0] = 0.5  # two grey pixels out of 2 x 784
+    x_train = np.full((3, 28, 28, 1), 0.25, dtype=np.float32)
+    facts = data_facts(x_train, x_test)
+    assert facts["grey_percent"] == round(100 * 2 / 1568, 1)
+    assert facts["entropy_per_image"] == round(2 * math.log(2) / 2, 1)  # image 0's, halved
+    assert facts["entropy_per_pixel"] == round(2 * math.log(2) / 1568, 4)
+    black = -math.log(0.75)  # a black pixel under the mean image 0.25
+    grey = -(0.5 * math.log(0.25) + 0.5 * math.log(0.75))
+    assert facts["mean_image_loss"] == round(((782 * black + 2 * grey) + 784 * black) / 2, 1)
 
 
 # --- solution markers ---------------------------------------------------------------------------
