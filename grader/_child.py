@@ -19,7 +19,7 @@ A worker (a fork):
    (:func:`grader.submission.compile_statements`), one module per file;
 4. replaces every *other* question's function in the submission's modules by the reference, so
    that a wrong ``kl_divergence`` cannot sink ``vae_loss`` or ``build_vae``;
-5. runs the question's ``collect`` (in ``grader/checks/<question_id>.py``) and writes the plain
+5. runs the question's ``collect`` (in ``grader/collect/<question_id>.py``) and writes the plain
    values it gathered to ``JOB_DIR/results/<random token>.npz``, through a descriptor the zygote
    opened before the fork (any results file the student's code writes is ignored).
 
@@ -116,8 +116,8 @@ def _import_runtime() -> dict:
 
     modules = {qid: importlib.import_module(question(qid).reference) for qid in QUESTION_IDS}
     references = {qid: getattr(modules[qid], qid) for qid in QUESTION_IDS}
-    checks = {qid: importlib.import_module(f"grader.checks.{qid}") for qid in QUESTION_IDS}
-    return {"references": references, "checks": checks}
+    collectors = {qid: importlib.import_module(f"grader.collect.{qid}") for qid in QUESTION_IDS}
+    return {"references": references, "collectors": collectors}
 
 
 def _forget_job_files(job_dir: Path) -> None:
@@ -362,7 +362,7 @@ def _run_question(qid, submission, job, job_dir, runtime, trip_fd):
         _substitute_references(qid, modules, references)
         files = {c["filename"] for f in submission["files"] for c in f["chunks"]}
         probe = Probe(observations, files)
-        runtime["checks"][qid].collect(student_fn, inputs, probe)
+        runtime["collectors"][qid].collect(student_fn, inputs, probe)
     except BaseException:  # noqa: BLE001 - reported to the instructor as a grader error
         observations.put(protocol.HARNESS_ERROR, traceback.format_exc(limit=20))
     return observations

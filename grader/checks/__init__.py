@@ -5,8 +5,8 @@ Each defines, with NumPy only at import time:
 - ``QUESTION_ID`` and ``MAIN_KEYS`` (the observation keys of its plain calls: when every one of
   them raised NotImplementedError, the question is "not implemented");
 - ``make_inputs(rng) -> dict[str, np.ndarray]``: the test inputs, drawn by the parent;
-- ``collect(fn, inputs, probe)``: runs in a worker of the sandboxed child, calls the student's
-  function ``fn`` and records plain values through ``probe`` (Keras is imported inside);
+- (what the sandboxed child gathers is in ``grader/collect/<question_id>.py``: this package
+  never exists inside the sandbox, the grader's formulas stay out of the student's reach);
 - ``score(inputs, observations) -> list[CheckResult]``: runs in the parent, compares what came
   back with the grader's own NumPy formulas; the checks' weights add up to 1.
 """

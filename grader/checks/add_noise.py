@@ -8,13 +8,10 @@ other seeds other noise; ``x`` is left unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
 from grader.checks._common import check, error_text, fmt, shape_text
 from grader.observations import Observations
-from grader.probe import Probe
 
 QUESTION_ID = "add_noise"
 SIGMA = 20 / 255
@@ -32,35 +29,6 @@ def make_inputs(rng: np.random.Generator) -> dict[str, np.ndarray]:
         "white": np.ones((8, 28, 28, 1), f32),
         "random": rng.random((4, 28, 28, 1)).astype(f32),
     }
-
-
-def collect(fn: Callable, inputs: dict[str, np.ndarray], probe: Probe) -> None:
-    """Child side: noisy copies under several seeds and sigmas; x after the call."""
-    grey = inputs["grey"]
-    calls = {
-        "grey.seed0": (grey, {"seed": 0}),
-        "grey.seed0.again": (grey, {"seed": 0}),
-        "grey.seed1": (grey, {"seed": 1}),
-        "grey.none1": (grey, {}),
-        "grey.none2": (grey, {}),
-        "sigma": (grey, {"sigma": 0.1, "seed": 3}),
-        "black": (inputs["black"], {"seed": 4}),
-        "white": (inputs["white"], {"seed": 5}),
-    }
-    for key, (x, kwargs) in calls.items():
-        ok, value = probe.call(key, fn, x.copy(), **kwargs)
-        if ok:
-            probe.array(key, lambda value=value: value)
-            probe.put(f"{key}.dtype", _dtype_name(value))
-    x = inputs["random"].copy()
-    if probe.call("inplace", fn, x, seed=6)[0]:
-        probe.array("inplace", lambda: x)
-
-
-def _dtype_name(value) -> str:
-    dtype = getattr(value, "dtype", None)
-    name = getattr(dtype, "name", None) or str(dtype)
-    return name.replace("tf.", "")
 
 
 def score(inputs: dict[str, np.ndarray], obs: Observations) -> list:

@@ -10,13 +10,10 @@ The checks are shared with the conv autoencoder (``_autoencoder``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
 from grader.checks import _autoencoder
 from grader.observations import Observations
-from grader.probe import Probe
 
 QUESTION_ID = "build_mlp_autoencoder"
 MAIN_KEYS = ("z2.build", "z10.build")
@@ -46,10 +43,6 @@ SPEC = _autoencoder.AutoencoderSpec(
 
 def make_inputs(rng: np.random.Generator) -> dict[str, np.ndarray]:
     return _autoencoder.make_inputs(rng)
-
-
-def collect(fn: Callable, inputs: dict[str, np.ndarray], probe: Probe) -> None:
-    _autoencoder.collect(fn, inputs, probe)
 
 
 def score(inputs: dict[str, np.ndarray], obs: Observations) -> list:

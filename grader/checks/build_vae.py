@@ -12,25 +12,19 @@ Checks shared with build_conv_vae (``_vae``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
 from grader.checks import _vae
+from grader.collect.build_vae import BUILDS
 from grader.observations import Observations
-from grader.probe import Probe
 
 QUESTION_ID = "build_vae"
 MAIN_KEYS = ("z2.build", "z10.build")
-SPEC = _vae.VaeSpec(QUESTION_ID, ((2, {"z_dim": 2, "hidden_dim": 64}), (10, {"z_dim": 10})), False)
+SPEC = _vae.VaeSpec(QUESTION_ID, BUILDS, False)
 
 
 def make_inputs(rng: np.random.Generator) -> dict[str, np.ndarray]:
     return _vae.make_inputs(rng)
-
-
-def collect(fn: Callable, inputs: dict[str, np.ndarray], probe: Probe) -> None:
-    _vae.collect(SPEC, fn, inputs, probe)
 
 
 def score(inputs: dict[str, np.ndarray], obs: Observations) -> list:

@@ -7,8 +7,6 @@ inside a compiled function.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
 from grader.checks._common import (
@@ -20,11 +18,10 @@ from grader.checks._common import (
     fmt,
     shape_and_values,
 )
+from grader.collect.reconstruction_loss import CASES
 from grader.observations import Observations
-from grader.probe import Probe
 
 QUESTION_ID = "reconstruction_loss"
-CASES = ("random", "binary", "perfect", "opposite")
 MAIN_KEYS = CASES
 CALL = "reconstruction_loss(x, y)"
 PIXELS = 28 * 28
@@ -47,17 +44,6 @@ def make_inputs(rng: np.random.Generator) -> dict[str, np.ndarray]:
         "opposite.x": binary,
         "opposite.y": 1.0 - binary,
     }
-
-
-def collect(fn: Callable, inputs: dict[str, np.ndarray], probe: Probe) -> None:
-    """Child side: the student's function on every case, eagerly, then compiled."""
-    from grader.checks._keras import run_compiled
-
-    for case in CASES:
-        x, y = inputs[f"{case}.x"], inputs[f"{case}.y"]
-        probe.array(case, lambda x=x, y=y: fn(x.copy(), y.copy()))
-    x, y = inputs["random.x"], inputs["random.y"]
-    probe.array("compiled", lambda: run_compiled(fn, x, y))
 
 
 def expected_loss(x: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -11,68 +11,20 @@ z were decoded, however the decoder was called (``predict``, ``__call__``, in ba
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
 from grader.checks._common import check, error_text, shape_text
+from grader.collect.sample_images import KEPT_PIXELS, N_IMAGES, Z_DIM
 from grader.observations import Observations
-from grader.probe import Probe
 
 QUESTION_ID = "sample_images"
-Z_DIM = 3
-N_IMAGES = 600
 MAIN_KEYS = ("seed7", "seed7.again", "seed8", "default")
 CALL = f"sample_images(decoder, {N_IMAGES}, z_dim={Z_DIM}, seed=7)"
-KEPT_PIXELS = 16  # pixels of each image sent back (the first z_dim carry z)
 GAUSS_WITHIN_1SD = 0.6827
 
 
 def make_inputs(rng: np.random.Generator) -> dict[str, np.ndarray]:
     return {}  # the probe decoder is the input
-
-
-def make_probe_decoder(z_dim: int):
-    """A keras.Model: z (N, z_dim) -> image (N, 28, 28, 1), pixels [0, z_dim) = sigmoid(z)."""
-    import keras
-    from keras import ops
-
-    class ProbeDecoder(keras.Model):
-        def call(self, z):
-            if z.shape[-1] != z_dim:
-                raise ValueError(
-                    f"this decoder takes z of shape (N, {z_dim}), got {tuple(z.shape)}: "
-                    "draw z with the z_dim argument"
-                )
-            z = ops.cast(z, "float32")
-            rest = ops.full((ops.shape(z)[0], 28 * 28 - z_dim), 0.5, dtype="float32")
-            return ops.reshape(ops.concatenate([ops.sigmoid(z), rest], axis=1), (-1, 28, 28, 1))
-
-    return ProbeDecoder(name="probe_decoder")
-
-
-def collect(fn: Callable, inputs: dict[str, np.ndarray], probe: Probe) -> None:
-    """Child side: several calls on probe decoders; first 16 pixels of each image, type, range."""
-    decoder = make_probe_decoder(Z_DIM)
-    calls = {
-        "seed7": (decoder, N_IMAGES, {"z_dim": Z_DIM, "seed": 7}),
-        "seed7.again": (decoder, N_IMAGES, {"z_dim": Z_DIM, "seed": 7}),
-        "seed8": (decoder, N_IMAGES, {"z_dim": Z_DIM, "seed": 8}),
-        "default": (make_probe_decoder(10), 5, {}),
-    }
-    for key, (dec, n, kwargs) in calls.items():
-        ok, images = probe.call(key, fn, dec, n, **kwargs)
-        if not ok:
-            continue
-        probe.put(f"{key}.type", type(images).__module__ + "." + type(images).__name__)
-        probe.put(f"{key}.dtype", str(getattr(images, "dtype", "")))
-        array = probe.array(key + ".all", lambda images=images: images)
-        if array is not None:
-            probe.put(f"{key}.shape", list(array.shape))
-            probe.put(f"{key}.range", [float(np.min(array)), float(np.max(array))])
-            flat = np.asarray(array, dtype=np.float64).reshape(len(array), -1)
-            probe.put(key, flat[:, :KEPT_PIXELS].copy())
-            del probe.observations.values[key + ".all"]
 
 
 def score(inputs: dict[str, np.ndarray], obs: Observations) -> list:

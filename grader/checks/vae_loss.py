@@ -7,18 +7,15 @@ negative ELBO on random inputs, and on symbolic tensors inside a compiled functi
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
 from grader.checks._common import Case, Mistake, compiled_check, shape_and_values
 from grader.checks.kl_divergence import expected_kl
 from grader.checks.reconstruction_loss import expected_loss
+from grader.collect.vae_loss import CASES
 from grader.observations import Observations
-from grader.probe import Probe
 
 QUESTION_ID = "vae_loss"
-CASES = ("random",)
 MAIN_KEYS = CASES
 CALL = "vae_loss(x, y, z_mean, z_log_var)"
 
@@ -33,15 +30,6 @@ def make_inputs(rng: np.random.Generator) -> dict[str, np.ndarray]:
         "mu": rng.normal(size=(8, 10)).astype(f32),
         "lv": rng.normal(size=(8, 10)).astype(f32),
     }
-
-
-def collect(fn: Callable, inputs: dict[str, np.ndarray], probe: Probe) -> None:
-    """Child side: the student's vae_loss eagerly, then compiled."""
-    from grader.checks._keras import run_compiled
-
-    args = (inputs["x"], inputs["y"], inputs["mu"], inputs["lv"])
-    probe.array("random", lambda: fn(*(a.copy() for a in args)))
-    probe.array("compiled", lambda: run_compiled(fn, *args))
 
 
 def expected_vae_loss(x, y, mu, lv) -> np.ndarray:

@@ -1,5 +1,6 @@
-"""Child-side helpers for the checks: they run in a worker of the sandboxed child, where Keras
-and TensorFlow are already imported. Nothing here is imported by the parent."""
+"""Keras helpers for the collectors: they run in a worker of the sandboxed child, where Keras
+and TensorFlow are already imported (Keras is imported inside each function). Plain facts
+only: no expected answer is computed here."""
 
 from __future__ import annotations
 
