@@ -22,7 +22,14 @@ from tp_ae.errors import TpAeError
 from tp_ae.exercises.answers import PLACEHOLDER
 from tp_ae.exercises.extract import Import
 from tp_ae.exercises.imports import merge_imports, render_imports
-from tp_ae.exercises.key import RECORD_FILE, TEMPLATE, check_record, generate_key, render_key
+from tp_ae.exercises.key import (
+    RECORD_FILE,
+    TEMPLATE,
+    check_record,
+    generate_key,
+    reflow,
+    render_key,
+)
 from tp_ae.exercises.markers import MarkerError, clear_regions, find_regions
 from tp_ae.exercises.output import generate
 from tp_ae.exercises.parts import PART1, PART2, reference_file
@@ -496,6 +503,65 @@ def test_a_run_that_contradicts_the_keys_text_stops_the_generator(project, capsy
     err = capsys.readouterr().err.strip()
     assert "1.3: the convolutional autoencoder reaches the lower test loss" in err
     assert "rewrite tp_ae/exercises/templates/answers.md" in err
+
+
+def test_reflow_rewraps_paragraphs_and_list_items_and_keeps_the_rest():
+    """Are paragraphs and list items re-wrapped to the width, and code fences, tables,
+    headings, comments, quotes and a paragraph that would start a block when re-wrapped kept?"""
+    long_code = "x = " + "1 + " * 30 + "1"
+    source = "\n".join(
+        [
+            "# Title",
+            "A short",
+            "paragraph.",
+            "",
+            "* an item",
+            "  continued",
+            "* another",
+            "",
+            "```",
+            long_code,
+            "```",
+            "| a | b |",
+            "<!-- a comment -->",
+            "> a quote",
+            "",
+            "word " * 3 + "and",
+            "- a list item",
+        ]
+    )
+    assert reflow(source, width=30).split("\n") == [
+        "# Title",
+        "A short paragraph.",
+        "",
+        "* an item continued",
+        "* another",
+        "",
+        "```",
+        long_code,
+        "```",
+        "| a | b |",
+        "<!-- a comment -->",
+        "> a quote",
+        "",
+        "word word word and",
+        "- a list item",
+    ]
+    assert reflow("a b c d e f", width=5) == "a b c\nd e f"
+    assert reflow("a b\n1. c", width=4) == "a b\n1. c"  # "1. c" stays where it was
+    assert reflow("a\nb =", width=3) == "a\nb ="  # re-wrapped, "=" alone would underline "a b"
+
+
+def test_the_keys_prose_lines_fit_the_width():
+    """Once filled in and re-wrapped, is every line of the key but its tables, code and top
+    comment at most 100 characters?"""
+    key = generate_key(ROOT).splitlines()
+    fenced, long = False, []
+    for line in key:
+        fenced ^= line.startswith("```")
+        if not (fenced or line.startswith(("|", "<!--", "```"))) and len(line) > 100:
+            long.append(line)
+    assert long == []
 
 
 def test_the_numpy_facts_of_the_record_match_a_hand_computation():

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -27,6 +28,11 @@ RECORD_COMMAND = "python -m tp_ae.exercises.record"
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "answers.md"
 TEMPLATE_DISPLAY = "tp_ae/exercises/templates/answers.md"
 Z_DIM = 10  # the handout's d: the code size of the Part 2 runs
+WIDTH = 100  # the key's paragraphs are re-wrapped to this many characters once filled in
+_LIST_ITEM = re.compile(r"^([*+-] |\d+\. )")
+# what a re-wrapped line must not start with (or be): a heading, table, comment, quote, list
+# item, fence, or a setext underline
+_BLOCK_START = re.compile(r"^(#|\||<!--|>|[*+-] |\d+\. |```|=+$|-+$)")
 _FIELD = re.compile(r"\{\{\s*([A-Za-z0-9_./-]+)\s*(?::([^}]*))?\}\}")
 
 # --- the recorded file's layout ------------------------------------------------------------------
@@ -298,7 +304,56 @@ def render_key(template: str, record: dict, display: str = TEMPLATE_DISPLAY) -> 
                 f"{display}: a placeholder that is not '{{{{ path[:format] }}}}' is left in "
                 f"the key ({line.strip()[:60]!r}, line {number} of {KEY_FILE})"
             )
-    return rendered
+    return reflow(rendered)
+
+
+def reflow(markdown: str, width: int = WIDTH) -> str:
+    """Re-wrap the paragraphs and list items of ``markdown`` to ``width`` columns (the numbers
+    filled in are shorter than their placeholders); code fences, tables, headings and comments
+    are kept as they are, and so is a paragraph whose re-wrapped lines would start a block."""
+    out: list[str] = []
+    paragraph: list[str] = []
+    fenced = False
+
+    def flush() -> None:
+        if paragraph:
+            out.extend(_rewrap(paragraph, width))
+            paragraph.clear()
+
+    for line in markdown.split("\n"):
+        if line.lstrip().startswith("```"):
+            flush()
+            fenced = not fenced
+            out.append(line)
+        elif fenced or not line.strip() or re.match(r"^(#|\||<!--|>)", line):
+            flush()
+            out.append(line)
+        else:
+            if _LIST_ITEM.match(line):
+                flush()
+            paragraph.append(line)
+    flush()
+    return "\n".join(out)
+
+
+def _rewrap(lines: list[str], width: int) -> list[str]:
+    item = _LIST_ITEM.match(lines[0])
+    first = item.group(1) if item else ""
+    indent = " " * len(first)
+    if any(line != lines[0] and not line.startswith(indent) for line in lines):
+        return lines  # not one paragraph or one list item: left alone
+    words = " ".join(line.strip() for line in lines)[len(first) :]
+    wrapped = textwrap.wrap(
+        words,
+        width,
+        initial_indent=first,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    if any(_BLOCK_START.match(line.strip()) for line in wrapped[1:]):
+        return lines
+    return wrapped
 
 
 def generate_key(root: Path, template: Path = TEMPLATE) -> str:
