@@ -235,11 +235,17 @@ NOT_REPRODUCIBLE = {
 }
 
 
+def _hints(checked: dict, path: Path, qid: str) -> str:
+    """The release's hints for one question of one submission, lower case, in one text."""
+    return " | ".join(checked[str(path)]["questions"][qid]["hints"]).lower()
+
+
 @pytest.mark.slow
 def test_self_check_agrees_with_the_grader_on_the_corpus(release, tmp_path):
     """On every non-hostile corpus entry, does the release's check give each visible question
     the points the full grader gives (build_vae/build_conv_vae: 0.2 of the question may differ
-    when the entry's own losses are wrong, the one check the release cannot reproduce)?"""
+    when the entry's own losses are wrong, the one check the release cannot reproduce), each
+    wrong answer the hint the grader gives it, and no correct variant a hint?"""
     from grader.grading import grade_submissions
 
     entries = _agreement_entries()
@@ -261,6 +267,14 @@ def test_self_check_agrees_with_the_grader_on_the_corpus(release, tmp_path):
                 disagreements.append((entry.name, qid, got, points, tolerance))
     print("release vs grader, differing:", disagreements)
     assert [d for d in disagreements if abs(d[2] - d[3]) > d[4]] == []
+    # each wrong answer gets the hint its corpus header promises, as from the grader
+    unhinted = [
+        (entry.name, entry.hint)
+        for entry in entries
+        if entry.wrong_answer
+        and entry.hint.strip().lower() not in _hints(checked, paths[entry.name], entry.breaks[0])
+    ]
+    assert unhinted == []
     # the correct variants (any model class, Sequential, Lambda sampler...): no hint either
     hinted = [
         (entry.name, qid, hints)

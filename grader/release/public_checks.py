@@ -60,6 +60,13 @@ ADD_NOISE_HINTS = {
     "other_seed": "pass the seed to the generator instead of a fixed one",
     "fresh": "seed=None must draw fresh noise: np.random.default_rng(None)",
     "inplace": "return a new array (x + noise), do not modify x in place (x += ...)",
+    # mistakes recognised by their output; {value}, {share}: what the self-check measured
+    "one_value": "one noise value ({value}) for the whole batch: draw one per pixel, noise of "
+    "shape x.shape",
+    "masking": "{share} of the pixels are set to 0 and the rest left as they are (masking "
+    "noise): add Gaussian noise, x + sigma * N(0, 1)",
+    "multiplied": "the noise is multiplied by the image (a black image stays black): add it, "
+    "x + sigma * N(0, 1)",
 }
 SAMPLE_HINTS = {
     "type": "convert with np.asarray(...) (decoder.predict returns an ndarray)",
@@ -165,7 +172,7 @@ def write_public_checks(out_dir: Path, config: CourseConfig, seed: int = DEFAULT
         )
         np.savez_compressed(out_dir / f"{qid}.npz", **arrays)
         questions[qid] = spec
-    course = {"seed": seed, "hidden": hidden, "max_score": _visible_max(config, hidden)}
+    course = {"seed": seed, "hidden": hidden, "points_possible": _visible_points(config, hidden)}
     index_text = json.dumps({"format": FORMAT, "course": course, "questions": questions}, indent=1)
     (out_dir / "checks.json").write_text(index_text, encoding="utf-8")
     return list(questions)
@@ -176,7 +183,8 @@ def _points(question_config: QuestionConfig) -> float:
     return float(question_config.points_possible)
 
 
-def _visible_max(config: CourseConfig, hidden: list[str]) -> float:
+def _visible_points(config: CourseConfig, hidden: list[str]) -> float:
+    """Full marks over the questions the release checks (bonus excluded)."""
     return sum(_points(config[q]) for q in QUESTION_IDS if q not in hidden and not config[q].bonus)
 
 

@@ -58,7 +58,7 @@ class QuestionData:
 
 @dataclass(frozen=True)
 class PreparedChecks:
-    course: dict  # name, release address, the seed, the questions hidden by the course
+    course: dict  # the seed, the questions hidden by the course, points_possible of the rest
     questions: dict[str, QuestionData]
 
 

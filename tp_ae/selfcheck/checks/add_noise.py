@@ -99,14 +99,20 @@ def _statistics(data: QuestionData, rec: Recorder) -> CheckResult:
         )
     mean, sd = float(noise.mean()), float(noise.std())
     parts, messages, hints = [], [], []
+    fingerprint = _fingerprint(data, rec, noise)  # a slip recognised by its output, or ""
+    if fingerprint:
+        hints.append(fingerprint)
     parts.append(abs(mean) < 0.003)  # se = sigma / sqrt(25088) = 0.0005
     if not parts[-1]:
         messages.append(f"noise mean: got {mean:.4g}, expected 0")
-        hints.append(data.hint("mean"))
-    parts.append(abs(sd / sigma - 1) < 0.05)
-    if not parts[-1]:
+        if not fingerprint:
+            hints.append(data.hint("mean"))
+    sd_ok = abs(sd / sigma - 1) < 0.05
+    parts.append(sd_ok)
+    if not sd_ok:
         messages.append(f"noise sd: got {sd:.4g}, expected sigma = 20/255 = {sigma:.4g}")
-        hints.append(_sd_hint(data, sd))
+        if not fingerprint:
+            hints.append(_sd_hint(data, sd))
     if sd > 0:
         within = float(np.mean(np.abs(noise - mean) < sd))
         parts.append(abs(within - gauss) < 0.02)
@@ -115,17 +121,40 @@ def _statistics(data: QuestionData, rec: Recorder) -> CheckResult:
                 f"share of the noise within one sd: got {within:.3f}, "
                 f"expected {gauss:.3f} for Gaussian noise"
             )
-            hints.append(data.hint("gaussian"))
+            if not fingerprint and sd_ok and _looks_uniform(noise):  # unclipped, flat-topped
+                hints.append(data.hint("gaussian"))
         per_pixel = float(noise.std(axis=0).mean())
         parts.append(abs(per_pixel / sd - 1) < 0.1)
         if not parts[-1]:
             messages.append(
                 f"noise sd across images at a fixed pixel: got {per_pixel:.4g}, expected {sd:.4g}"
             )
-            hints.append(data.hint("independent"))
+            if not fingerprint:
+                hints.append(data.hint("independent"))
     else:
         parts.append(False)
     return _check(data, 1, np.mean(parts), messages, hints)
+
+
+def _looks_uniform(noise: np.ndarray) -> bool:
+    """Excess kurtosis near a uniform's -1.2 (a Gaussian: 0; 25,088 draws, se 0.03)."""
+    centred = (noise - noise.mean()) / noise.std()
+    return abs(float(np.mean(centred**4)) - 3 + 1.2) < 0.3
+
+
+def _fingerprint(data: QuestionData, rec: Recorder, noise: np.ndarray) -> str:
+    """The hint of a mistake whose output has an unmistakable shape, else ""."""
+    sd = float(noise.std())
+    if sd < 1e-7 and abs(float(noise.mean())) > 1e-7:
+        return data.hint("one_value").format(value=f"{float(noise.mean()):.3g}")
+    zeroed = float(np.mean(np.isclose(noise, -0.5)))
+    unchanged = float(np.mean(noise == 0))
+    if zeroed > 0.02 and zeroed + unchanged > 0.98:
+        return data.hint("masking").format(share=f"{zeroed:.0%}")
+    black = rec.array("black")
+    if sd > 1e-7 and black is not None and float(np.abs(np.float64(black)).max()) == 0.0:
+        return data.hint("multiplied")
+    return ""
 
 
 def _sd_hint(data: QuestionData, sd: float) -> str:
@@ -148,7 +177,12 @@ def _sigma(data: QuestionData, rec: Recorder) -> CheckResult:
     sd = float(noise.std())
     ok = abs(sd / wanted - 1) < 0.05
     message = [] if ok else [f"noise sd with sigma={wanted:g}: got {sd:.4g}, expected {wanted:g}"]
-    return _check(data, 2, ok, message, [] if ok else [data.hint("sigma")])
+    default = _noise(rec, "grey.seed0")
+    default_sd = float(default.std()) if default is not None else float("nan")
+    sigma = data.setting("sigma")
+    # evidence of a hard-coded sigma: the default gives sd 20/255 and sigma=0.1 gives it too
+    hard_coded = not ok and abs(default_sd / sigma - 1) < 0.05 and abs(sd / default_sd - 1) < 0.05
+    return _check(data, 2, ok, message, [data.hint("sigma")] if hard_coded else [])
 
 
 def _clipping(data: QuestionData, rec: Recorder) -> CheckResult:
@@ -173,7 +207,9 @@ def _clipping(data: QuestionData, rec: Recorder) -> CheckResult:
                 f"{key} image: {at_bound:.0%} of pixels at {bound:g}, expected about 50% "
                 "(half the noise is clipped)"
             )
-            hints.append(data.hint("clip_only"))
+            grey = _noise(rec, "grey.seed0")
+            if grey is None or not _fingerprint(data, rec, grey):  # else the noise is the slip
+                hints.append(data.hint("clip_only"))
     return _check(data, 3, np.mean(parts), messages, hints)
 
 
