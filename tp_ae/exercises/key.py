@@ -194,6 +194,7 @@ def _by_beta(record: Mapping, term: str) -> list[float]:
 
 
 CLAIMS: tuple[tuple[str, Callable[[Mapping], bool]], ...] = (
+    ("the run is on the offline digits, 4,000 for training", lambda r: r["data"] == "offline"),
     (
         "1.3: the convolutional autoencoder reaches the lower test loss, with fewer parameters",
         lambda r: (

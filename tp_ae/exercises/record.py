@@ -22,7 +22,8 @@ from types import ModuleType
 
 import numpy as np
 
-from tp_ae.exercises.key import RECORD_FILE, check_record
+from tp_ae.errors import TpAeError
+from tp_ae.exercises.key import RECORD_COMMAND, RECORD_FILE, check_record
 
 ROOT = Path(__file__).resolve().parents[2]
 ACTIVE_VARIANCE = 0.01  # a latent dimension is active when var(z_mean) over the test set is above
@@ -165,26 +166,24 @@ def part2(module: ModuleType, data: tuple, out: Path) -> dict:
     return result
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Record the numbers of the answer key.")
-    parser.add_argument("--root", type=Path, default=ROOT, help="the project checkout")
-    parser.add_argument("--data", default="offline", help="data source (default: offline)")
-    args = parser.parse_args(argv)
+def record_run(root: Path, source: str) -> dict:
+    """Train and draw what the answer key quotes, from the solutions under ``root``, on the data
+    ``source``; returns the record (figures written under ``root/solutions/figures``)."""
     from tp_ae.data import load_mnist
 
     start = time.perf_counter()
-    data = load_mnist(args.data)
-    figures = args.root / "solutions" / "figures"
+    data = load_mnist(source)
+    figures = root / "solutions" / "figures"
     record = {
-        "command": "python -m tp_ae.exercises.record",
-        "data": args.data,
+        "command": RECORD_COMMAND,
+        "data": source,
         "seed": 0,
         "facts": data_facts(data[0][0], data[1][0]),
     }
     record["part1"] = part1(
-        load(args.root / "solutions" / "part1_autoencoders.py"), data, figures / "part1"
+        load(root / "solutions" / "part1_autoencoders.py"), data, figures / "part1"
     )
-    record["part2"] = part2(load(args.root / "solutions" / "part2_vae.py"), data, figures / "part2")
+    record["part2"] = part2(load(root / "solutions" / "part2_vae.py"), data, figures / "part2")
     import keras
 
     record["machine"] = {
@@ -193,6 +192,24 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": round(time.perf_counter() - start),
     }
     check_record(record)  # the layout the answer key's template reads (tp_ae/exercises/key.py)
+    return record
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Record the run, write solutions/recorded.json; a user error is one line, exit 1."""
+    parser = argparse.ArgumentParser(description="Record the numbers of the answer key.")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the project checkout")
+    parser.add_argument(
+        "--data",
+        default="offline",
+        help="data source (default: offline, the digits the key's text describes)",
+    )
+    args = parser.parse_args(argv)
+    try:
+        record = record_run(args.root, args.data)
+    except TpAeError as err:
+        print(f"record: error: {err}", file=sys.stderr)
+        return 1
     path = args.root / RECORD_FILE
     path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {path} ({record['machine']['seconds']} s); now run `tp-ae make-exercises`")
