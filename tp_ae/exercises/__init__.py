@@ -15,7 +15,11 @@ one module each, and never imports the reference (no TensorFlow):
 8. ``render_notebook``: the ``.ipynb`` file, exercise or solution;
 9. ``output``: write the files, or list the stale ones (``--check``);
 
-and ``command`` is the ``tp-ae make-exercises`` subcommand.
+with ``answers`` (the written questions' answer cells and ``exercises/answers.md``) and ``key``
+(the answer key ``solutions/answers.md``, from ``templates/answers.md`` and the numbers of the
+recorded run ``solutions/recorded.json``, which ``python -m tp_ae.exercises.record`` writes: the
+one step that trains, run by hand, never by the generator). ``command`` is the
+``tp-ae make-exercises`` subcommand.
 """
 
 from __future__ import annotations
