@@ -13,7 +13,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from grader.checks._architecture import architecture_hint, differences, layer_tokens
+from grader.checks._architecture import (
+    architecture_hint,
+    chain,
+    differences,
+    graph_findings,
+    layer_tokens,
+    token_graph,
+)
 from grader.checks._common import check, close, decoder_check, error_text, shape_text
 from grader.collect._autoencoder import IMAGE, Z_DIMS, N
 from grader.observations import Observations
@@ -166,8 +173,10 @@ def _composition(obs: Observations):
 
 
 def _layers(spec, obs: Observations):
+    """The handout's layers in order and, where the child recorded the layer graph, fed as in
+    the handout (a graph finding is the hint: it is a fact of the graph)."""
     name = "layers as in the handout"
-    parts, messages = [], []
+    parts, messages, findings = [], [], []
     for model, expected in (("encoder", spec.encoder_layers), ("decoder", spec.decoder_layers)):
         facts = obs.get(f"z10.{model}.facts") or {}
         if "layers" not in facts:
@@ -175,17 +184,16 @@ def _layers(spec, obs: Observations):
             messages.append(f"{model}: no model to inspect")
             continue
         got, want = layer_tokens(facts["layers"]), expected(10)
-        parts.append(float(got == want))
-        if got != want:
-            messages.append(f"{model}: " + "; ".join(dict.fromkeys(differences(got, want))))
+        read = token_graph(facts["layers"], obs.get(f"z10.{model}.graph"))
+        found = graph_findings(*read, chain(want)) if read is not None else []
+        findings.extend(found)
+        parts.append(float(got == want and not found))
+        if got != want or found:
+            diffs = differences(got, want) if got != want else []
+            messages.append(f"{model}: " + "; ".join(dict.fromkeys(found + diffs)))
     ok = all(parts)
-    return check(
-        name,
-        0.25,
-        float(np.mean(parts)),
-        "; ".join(messages),
-        "" if ok else architecture_hint(messages),
-    )
+    hint = "" if ok else (findings[0] if findings else architecture_hint(messages))
+    return check(name, 0.25, float(np.mean(parts)), "; ".join(messages), hint)
 
 
 def _params(spec, obs: Observations):

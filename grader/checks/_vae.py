@@ -14,7 +14,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from grader.checks._architecture import architecture_hint, differences, layer_tokens
+from grader.checks._architecture import (
+    TokenGraph,
+    architecture_hint,
+    chain,
+    differences,
+    graph_findings,
+    layer_tokens,
+    token_graph,
+)
 from grader.checks._common import check, decoder_check, error_text, fmt, shape_text
 from grader.checks.kl_divergence import expected_kl
 from grader.checks.reconstruction_loss import expected_loss
@@ -172,8 +180,17 @@ def _reparameterisation(obs: Observations):
         sd, want = float(np.std(z - mu)), float(np.median(np.exp(0.5 * lv)))
         message += f"; sd of z - z_mean: got {sd:.3g}, expected about {want:.3g}"
         hint = ""
+        spread = float(np.nanmax(np.std(eps, axis=0))) if len(eps) > 1 else float("nan")
         if sd < 1e-6:
             hint = "z is not sampled (z == z_mean): z = z_mean + exp(0.5 * z_log_var) * eps"
+        elif spread < 1e-3:
+            message += (
+                f"; every draw has the same eps (its sd over the {len(eps)} draws: {spread:.2g})"
+            )
+            hint = (
+                "your sampler draws one eps for the whole batch, shared by every image: draw it "
+                "with z_mean's full shape, keras.random.normal(ops.shape(z_mean))"
+            )
         elif _standard((z - mu) / np.exp(lv)):
             hint = (
                 f"your sampler's sd is exp(z_log_var), the variance (measured sd {sd:.3g}), "
@@ -245,24 +262,80 @@ def vae_params(z_dim: int, hidden_dim: int) -> tuple[int, int]:
     return encoder, decoder
 
 
+def vae_graphs(z_dim: int, hidden_dim: int, sampler: bool = True) -> dict[str, TokenGraph]:
+    """The handout's MLP VAE as token graphs: both heads fed the hidden LeakyReLU, the sampler
+    (left out when ``sampler`` is False) fed both heads; the decoder a chain."""
+    encoder, decoder = vae_layers(z_dim, hidden_dim)
+    sources = [(-1,), (0,), (1,), (2,), (2,), (3, 4)]
+    if not sampler:
+        encoder, sources = encoder[:-1], sources[:-1]
+    return {"encoder": TokenGraph(encoder, sources), "decoder": chain(decoder)}
+
+
+def head_finding(graph: object) -> str:
+    """What the encoder's recorded graph shows of its two heads (outputs 0 and 1): one layer
+    giving both, or one head fed the other; "" when neither (or no graph)."""
+    if not isinstance(graph, dict):
+        return ""
+    outputs, inbound = graph.get("outputs"), graph.get("inbound")
+    if not isinstance(outputs, list) or len(outputs) < 2 or not isinstance(inbound, list):
+        return ""
+    mean, log_var = outputs[:2]
+    if not all(isinstance(i, int) and 0 <= i < len(inbound) for i in (mean, log_var)):
+        return ""
+    if mean == log_var:
+        return (
+            "one Dense layer gives both z_mean and z_log_var (so z_log_var == z_mean): give each "
+            "head its own Dense(z_dim), both fed the hidden layer"
+        )
+
+    def fed(index: int) -> set:
+        return {s for call in inbound[index] for s in call}
+
+    for head, other, name, other_name in (
+        (log_var, mean, "z_log_var", "z_mean"),
+        (mean, log_var, "z_mean", "z_log_var"),
+    ):
+        if other in fed(head):
+            return (
+                f"{name} is computed from {other_name} (its Dense is fed {other_name}'s "
+                "output): both heads are Dense(z_dim) layers fed the hidden layer's output"
+            )
+    return ""
+
+
 def _architecture(spec: VaeSpec, obs: Observations):
     name = "layers and parameter counts as in the handout (hidden_dim respected)"
-    parts, messages = [], []
+    parts, messages, findings = [], [], []
     facts10 = {m: obs.get(f"z10.{m}.facts") or {} for m in ("encoder", "decoder")}
     want = dict(zip(("encoder", "decoder"), vae_layers(10, 512), strict=True))
     sampler = obs.get("z10.sampler")
+    skip = {"encoder": frozenset({sampler}) if isinstance(sampler, int) else frozenset()}
+    want_graphs = vae_graphs(10, 512, sampler=not skip["encoder"])
     for model in ("encoder", "decoder"):
         layers = facts10[model].get("layers")
-        if model == "encoder" and layers is not None and isinstance(sampler, int):
+        if model == "encoder" and layers is not None and skip["encoder"]:
             # the sampler is judged by its draws (any layer, a Lambda included), not its class
             layers = [layer for i, layer in enumerate(layers) if i != sampler]
             want[model] = [t for t in want[model] if t != "Sampling"]
         got = layer_tokens(layers) if layers is not None else None
-        parts.append(0.25 * (got == want[model]))
+        graph = obs.get(f"z10.{model}.graph")
+        found = [head_finding(graph)] if model == "encoder" and head_finding(graph) else []
+        read = (
+            None
+            if got is None
+            else token_graph(facts10[model]["layers"], graph, skip.get(model, frozenset()))
+        )
+        if read is not None and not found:
+            found = graph_findings(*read, want_graphs[model])
+        findings.extend(found)
+        ok = got == want[model] and not found
+        parts.append(0.25 * ok)
         if got is None:
             messages.append(f"{model}: no model to inspect")
-        elif got != want[model]:
-            messages.append(f"{model}: " + "; ".join(dict.fromkeys(differences(got, want[model]))))
+        elif not ok:
+            diffs = differences(got, want[model]) if got != want[model] else []
+            messages.append(f"{model}: " + "; ".join(dict.fromkeys(found + diffs)))
     for z_dim, kwargs in spec.builds:
         hidden = kwargs.get("hidden_dim", 512)
         for model, count in zip(("encoder", "decoder"), vae_params(z_dim, hidden), strict=True):
@@ -276,7 +349,9 @@ def _architecture(spec: VaeSpec, obs: Observations):
                 )
     fraction = sum(parts)
     hint = ""
-    if fraction < 1:
+    if findings:  # a fact of the layer graph
+        hint = findings[0]
+    elif fraction < 1:
         hint = architecture_hint(messages)
         if any("hidden_dim=64" in m for m in messages) and not any(
             "hidden_dim=512" in m for m in messages

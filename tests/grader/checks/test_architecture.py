@@ -45,3 +45,88 @@ def test_leaky_relu_differences_do_not_claim_a_relu():
     assert "not ReLU" not in _architecture.architecture_hint(missing)
     relu = _architecture.differences(["Dense(8)", "ReLU"], ["Dense(8)", "LeakyReLU(0.2)"])
     assert "not ReLU" in _architecture.architecture_hint(relu)
+
+
+def dense(units: int, activation: str = "linear") -> dict:
+    return {"class": "Dense", "units": units, "activation": activation}
+
+
+CONV8 = {
+    "class": "Conv2D",
+    "filters": 8,
+    "kernel_size": [3, 3],
+    "strides": [2, 2],
+    "padding": "same",
+}
+CONV4 = {**CONV8, "filters": 4}
+LEAKY = {"class": "LeakyReLU", "negative_slope": 0.2}
+
+
+def test_token_graph_reads_activation_arguments_as_a_chain_inside_the_layer():
+    """Does Dense(784, activation="sigmoid") fed Flatten give Dense(784) fed Flatten and sigmoid
+    fed Dense(784), the way a separate Activation layer reads?"""
+    layers = [{"class": "Flatten"}, dense(784, "sigmoid")]
+    live, dead = _architecture.token_graph(layers, {"inbound": [[[-1]], [[0]]], "unused": []})
+    assert live == _architecture.chain(["Flatten", "Dense(784)", "sigmoid"])
+    assert dead.tokens == []
+
+
+def test_a_chain_as_in_the_handout_has_no_graph_finding():
+    """Is the handout's own chain, read from a recorded graph, free of findings?"""
+    layers = [CONV8, LEAKY, CONV4, LEAKY, {"class": "Flatten"}, dense(10)]
+    graph = {"inbound": [[[i - 1]] for i in range(6)], "unused": []}
+    live, dead = _architecture.token_graph(layers, graph)
+    want = _architecture.chain(_architecture.layer_tokens(layers))
+    assert _architecture.graph_findings(live, dead, want) == []
+
+
+def test_a_layer_fed_the_input_instead_of_the_block_before_is_named():
+    """The second conv fed the image, the first block left off the graph: is the unused block
+    named, and the conv fed the input instead of its output?"""
+    conv4_s4 = {**CONV4, "strides": [4, 4]}
+    layers = [conv4_s4, LEAKY, {"class": "Flatten"}, dense(10)]
+    graph = {
+        "inbound": [[[-1]], [[0]], [[1]], [[2]]],
+        "unused": [{**CONV8, "inbound": [-1]}, {**LEAKY, "inbound": [4]}],
+    }
+    live, dead = _architecture.token_graph(layers, graph)
+    want = _architecture.chain(
+        _architecture.layer_tokens([CONV8, LEAKY, CONV4, LEAKY]) + ["Flatten", "Dense(10)"]
+    )
+    findings = _architecture.graph_findings(live, dead, want)
+    assert findings == [
+        "Conv2D(8, 3x3, stride 2, same) -> LeakyReLU(0.2) is computed but never used: "
+        "Conv2D(4, 3x3, stride 4, same) is fed the model's input instead of its output"
+    ]
+
+
+def test_unused_layers_the_handout_does_not_have_prove_nothing():
+    """A model whose tensors also feed another model (the autoencoder built on the encoder's
+    tensors): no claim, its layers being the handout's."""
+    layers = [{"class": "Flatten"}, dense(10)]
+    graph = {"inbound": [[[-1]], [[0]]], "unused": [{"class": "Functional", "inbound": [1]}]}
+    live, dead = _architecture.token_graph(layers, graph)
+    assert (
+        _architecture.graph_findings(live, dead, _architecture.chain(["Flatten", "Dense(10)"]))
+        == []
+    )
+
+
+def test_a_layer_fed_two_steps_back_names_the_skipped_layer():
+    """Flatten fed the conv instead of its LeakyReLU (then off the model's graph): is the unused
+    LeakyReLU named, and Flatten fed the conv's output instead of its output?"""
+    layers = [CONV8, {"class": "Flatten"}, dense(10)]
+    graph = {"inbound": [[[-1]], [[0]], [[1]]], "unused": [{**LEAKY, "inbound": [0]}]}
+    live, dead = _architecture.token_graph(layers, graph)
+    want = _architecture.chain(
+        _architecture.layer_tokens([CONV8, LEAKY]) + ["Flatten", "Dense(10)"]
+    )
+    assert _architecture.graph_findings(live, dead, want) == [
+        "LeakyReLU(0.2) is computed but never used: Flatten is fed the output of "
+        "Conv2D(8, 3x3, stride 2, same) instead of its output"
+    ]
+
+
+def test_a_graph_that_does_not_fit_the_layers_is_ignored():
+    """Recorded inbound lists of another length than the layers (an older child): no graph."""
+    assert _architecture.token_graph([dense(10)], {"inbound": [], "unused": []}) is None

@@ -130,3 +130,101 @@ def test_vae_architecture_ignores_the_samplers_class():
     check = _vae._architecture(spec, Observations({**params, "z10.sampler": None}))
     assert not check.passed and "Lambda" in check.message
     assert encoder[-1] == "Sampling" and decoder[-1] == "Reshape(28, 28, 1)"
+
+
+def encoder_graph_obs(inbound, outputs, layers=None) -> Observations:
+    """build_vae's observations with the z10 encoder's layers and recorded graph only."""
+    leaky = {"class": "LeakyReLU", "negative_slope": 0.2}
+    head = {"class": "Dense", "units": 10, "activation": "linear"}
+    if layers is None:
+        layers = [
+            {"class": "Flatten"},
+            {**head, "units": 512},
+            leaky,
+            head,
+            head,
+            {"class": "Sampling"},
+        ]
+    graph = {"inbound": inbound, "outputs": outputs, "unused": []}
+    return Observations(
+        {
+            "z10.encoder.facts": {"layers": layers},
+            "z10.encoder.graph": graph,
+            "z10.sampler": len(layers) - 1,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("inbound", "outputs", "hint"),
+    [
+        ([[[-1]], [[0]], [[1]], [[2]], [[2]], [[3, 4]]], [3, 4, 5], None),
+        (
+            [[[-1]], [[0]], [[1]], [[2]], [[3]], [[3, 4]]],
+            [3, 4, 5],
+            "z_log_var is computed from z_mean",
+        ),
+        (
+            [[[-1]], [[0]], [[1]], [[4]], [[2]], [[3, 4]]],
+            [3, 4, 5],
+            "z_mean is computed from z_log_var",
+        ),
+        (
+            [[[-1]], [[0]], [[1]], [[0]], [[2]], [[3, 4]]],
+            [3, 4, 5],
+            "Dense(10) is fed the output of Flatten",
+        ),
+    ],
+    ids=["right", "log_var_from_mean", "mean_from_log_var", "head_fed_flatten"],
+)
+def test_vae_heads_are_judged_by_the_graph(inbound, outputs, hint):
+    """Same layers in the same order: are two heads fed the hidden layer accepted, and a head
+    fed the other head (or Flatten) named from the graph, costing the encoder's layer points?"""
+    spec = check_module("build_vae").SPEC
+    check = _vae._architecture(spec, encoder_graph_obs(inbound, outputs))
+    encoder_message = [m for m in check.message.split("; ") if m.startswith("encoder:")]
+    if hint is None:
+        assert encoder_message == []
+    else:
+        assert hint in check.hint
+        assert encoder_message and hint in encoder_message[0]
+
+
+@pytest.mark.parametrize(
+    "inbound",
+    [[[[-1]], [[0]], [[1]], [[2], [2]], [[3, 3]]], [[[-1]], [[0]], [[1]], [[2]], [[3, 3]]]],
+    ids=["called_twice", "one_tensor"],
+)
+def test_one_dense_for_both_heads_is_named_from_the_graph(inbound):
+    """One Dense called twice, or one tensor returned as both heads: is it named as such, never
+    as a missing layer only?"""
+    leaky = {"class": "LeakyReLU", "negative_slope": 0.2}
+    layers = [
+        {"class": "Flatten"},
+        {"class": "Dense", "units": 512, "activation": "linear"},
+        leaky,
+        {"class": "Dense", "units": 10, "activation": "linear"},
+        {"class": "Sampling"},
+    ]
+    spec = check_module("build_vae").SPEC
+    check = _vae._architecture(spec, encoder_graph_obs(inbound, [3, 3, 4], layers))
+    assert "one Dense layer gives both z_mean and z_log_var" in check.hint
+
+
+def test_vae_without_a_recorded_graph_keeps_the_layer_comparison():
+    """No graph came back (a subclassed encoder, an older child): no graph claim, the layer
+    tokens alone decide."""
+    obs = encoder_graph_obs([[[-1]], [[0]], [[1]], [[2]], [[3]], [[3, 4]]], [3, 4, 5])
+    del obs.values["z10.encoder.graph"]
+    check = _vae._architecture(check_module("build_vae").SPEC, obs)
+    assert not any(m.startswith("encoder:") for m in check.message.split("; "))
+
+
+def test_one_eps_for_the_whole_batch_is_named_from_the_draws():
+    """eps drawn once, shape (z_dim,), for all 2,048 draws: is it named, with no other slip?"""
+    shared = np.random.default_rng(5).standard_normal(2)
+    check = _vae._reparameterisation(
+        reparam_observations(lambda mu, lv, eps: mu + np.exp(0.5 * lv) * shared)
+    )
+    assert not check.passed
+    assert "one eps for the whole batch" in check.hint
