@@ -14,6 +14,10 @@ Written answers go in answers.md, under their ``## written_...`` headings.
 
 from __future__ import annotations
 
+import tp_ae  # noqa: F401 - first: keeps TensorFlow's start-up messages off the terminal
+
+# isort: split
+
 import argparse
 import os
 import sys

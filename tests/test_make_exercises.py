@@ -21,7 +21,7 @@ from tp_ae.cli import main
 from tp_ae.errors import TpAeError
 from tp_ae.exercises.answers import PLACEHOLDER
 from tp_ae.exercises.extract import Import
-from tp_ae.exercises.imports import merge_imports, render_imports
+from tp_ae.exercises.imports import QUIET_FIRST, merge_imports, render_imports
 from tp_ae.exercises.key import (
     RECORD_FILE,
     TEMPLATE,
@@ -724,12 +724,24 @@ def test_imports_of_question_names_are_dropped_and_the_rest_merged():
     merged = merge_imports(imports, defined={"kl_divergence"})
     assert render_imports(merged) == (
         "from __future__ import annotations\n\n"
+        f"{QUIET_FIRST}\n\n"
         "import os\n\n"
         "import keras\n"
         "import numpy as np\n"
         "from keras import layers, ops\n\n"
         "from tp_ae.layers import VAE, Sampling\n"
     )
+
+
+def test_tp_ae_is_imported_before_keras_only_where_keras_is():
+    """Does `import tp_ae` (TensorFlow's start-up filter) come first when Keras is imported, and
+    stay out of a file that imports no Keras or TensorFlow?"""
+    with_keras = render_imports([Import("numpy", asname="np"), Import("keras")])
+    assert with_keras.startswith(QUIET_FIRST + "\n\n")
+    assert QUIET_FIRST not in render_imports([Import("numpy", asname="np"), Import("os")])
+    for path in ("exercises/part1_autoencoders.py", "exercises/part2_vae.py"):
+        text = (ROOT / path).read_text(encoding="utf-8")
+        assert text.index("import tp_ae  #") < text.index("import keras"), path
 
 
 def _solution_lines(reference: str, question_id: str) -> list[str]:

@@ -14,6 +14,13 @@ from tp_ae.exercises.extract import Import
 
 FIRST_PARTY = ("tp_ae",)
 LINE_LENGTH = 100
+# Importing tp_ae before Keras installs tp_ae.tf_quiet's filter of TensorFlow's start-up noise;
+# "isort: split" keeps ruff from sorting it back among the first-party imports.
+QUIET_FIRST = (
+    "import tp_ae  # noqa: F401 - first: keeps TensorFlow's start-up messages off the terminal"
+    "\n\n# isort: split"
+)
+NOISY = ("keras", "tensorflow")
 
 
 def merge_imports(imports: Iterable[Import], defined: Iterable[str]) -> list[Import]:
@@ -27,7 +34,10 @@ def merge_imports(imports: Iterable[Import], defined: Iterable[str]) -> list[Imp
 
 
 def render_imports(imports: Iterable[Import]) -> str:
-    """The import block as text: sections __future__, standard library, third party, tp_ae."""
+    """The import block as text: sections __future__, standard library, third party, tp_ae.
+
+    When Keras or TensorFlow is imported, ``import tp_ae`` comes first (after ``__future__``),
+    so that their start-up noise is filtered (:mod:`tp_ae.tf_quiet`)."""
     sections: dict[int, list[Import]] = {}
     for item in imports:
         sections.setdefault(_section(item.module), []).append(item)
@@ -44,6 +54,9 @@ def render_imports(imports: Iterable[Import]) -> str:
             )
             lines.append(_from_line(module, names))
         blocks.append("\n".join(lines))
+    noisy = any(i.module.split(".")[0] in NOISY for i in sections.get(2, []))
+    if noisy:
+        blocks.insert(1 if 0 in sections else 0, QUIET_FIRST)
     return "\n\n".join(blocks) + "\n"
 
 
