@@ -130,3 +130,12 @@ def test_a_layer_fed_two_steps_back_names_the_skipped_layer():
 def test_a_graph_that_does_not_fit_the_layers_is_ignored():
     """Recorded inbound lists of another length than the layers (an older child): no graph."""
     assert _architecture.token_graph([dense(10)], {"inbound": [], "unused": []}) is None
+
+
+def test_a_missing_layer_alone_is_no_graph_finding():
+    """A LeakyReLU simply left out (Conv2D(4) then fed Conv2D(8)): the token differences name
+    it; the graph adds no claim of a wrong input."""
+    layers = [CONV8, CONV4, LEAKY]
+    live, dead = _architecture.token_graph(layers, {"inbound": [[[-1]], [[0]], [[1]]]})
+    want = _architecture.chain(_architecture.layer_tokens([CONV8, LEAKY, CONV4, LEAKY]))
+    assert _architecture.graph_findings(live, dead, want) == []
