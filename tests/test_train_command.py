@@ -202,6 +202,30 @@ def test_model_names_are_the_question_and_figure_spellings():
     assert "conv-vae" not in parser.format_help() and "denoise:" not in parser.format_help()
 
 
+@pytest.mark.slow
+def test_train_imports_keras_without_the_extras_it_never_uses():
+    """Does `tp-ae train`'s Keras import leave scikit-learn, pandas and pyplot unimported (a
+    second of start-up), and can they still be imported afterwards?"""
+    import importlib.util
+
+    from tp_ae.train import KERAS_EXTRAS
+
+    installed = [n for n in KERAS_EXTRAS if importlib.util.find_spec(n.split(".")[0])]
+    code = (
+        "import importlib, sys\nfrom tp_ae.train import import_keras_lean\n"
+        "keras = import_keras_lean()\n"
+        f"names = {installed!r}\n"
+        "print('LOADED', [n for n in names if sys.modules.get(n) is not None])\n"
+        "print('IMPORTABLE', all(importlib.import_module(n) for n in names))\n"
+        "print('KERAS', keras.__name__)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=cli_env()
+    )
+    assert "LOADED []" in result.stdout, result.stdout + result.stderr
+    assert "IMPORTABLE True" in result.stdout and "KERAS keras" in result.stdout
+
+
 def test_bench_help_does_not_import_tensorflow():
     """Does `tp-ae bench --help` answer without importing TensorFlow or Keras?"""
     code = (
