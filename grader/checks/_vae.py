@@ -362,28 +362,36 @@ def _architecture(spec: VaeSpec, obs: Observations):
 
 
 def _convolutional(obs: Observations):
-    name = "convolutional: Conv2D in the encoder, Conv2DTranspose (or upsampling) in the decoder"
+    """Conv2D in the encoder, with two heads of their own where the layer graph was recorded
+    (one layer for both, or one head fed the other, loses the encoder's half: a graph fact);
+    Conv2DTranspose, or UpSampling2D and a convolution, in the decoder."""
+    name = (
+        "convolutional: Conv2D in the encoder (its two heads separate), Conv2DTranspose "
+        "(or upsampling) in the decoder"
+    )
     encoder = (obs.get("z10.encoder.facts") or {}).get("layers") or []
     decoder = (obs.get("z10.decoder.facts") or {}).get("layers") or []
-    enc_ok = any(layer.get("class") == "Conv2D" for layer in encoder)
+    heads = head_finding(obs.get("z10.encoder.graph"))
+    conv = any(layer.get("class") == "Conv2D" for layer in encoder)
+    enc_ok = conv and not heads
     dec_ok = any(
         layer.get("class") in ("Conv2DTranspose", "UpSampling2D") for layer in decoder
     ) and any(layer.get("class") in ("Conv2D", "Conv2DTranspose") for layer in decoder)
     messages = []
-    if not enc_ok:
+    if not conv:
         messages.append("no Conv2D layer in the encoder")
+    if heads:
+        messages.append(f"encoder: {heads.split(':')[0]}")
     if not dec_ok:
         messages.append("no Conv2DTranspose (or UpSampling2D + Conv2D) in the decoder")
-    return check(
-        name,
-        0.2,
-        (enc_ok + dec_ok) / 2,
-        "; ".join(messages),
-        ""
-        if enc_ok and dec_ok
-        else "a convolutional VAE downsamples with strided Conv2D and "
-        "upsamples with Conv2DTranspose",
-    )
+    hint = ""
+    if heads:
+        hint = heads
+    elif not (enc_ok and dec_ok):
+        hint = (
+            "a convolutional VAE downsamples with strided Conv2D and upsamples with Conv2DTranspose"
+        )
+    return check(name, 0.2, (enc_ok + dec_ok) / 2, "; ".join(messages), hint)
 
 
 def negative_elbo(x, reconstruction, z_mean, z_log_var) -> float:

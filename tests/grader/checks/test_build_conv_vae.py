@@ -39,3 +39,17 @@ def test_conv_vae_made_of_dense_layers_loses_the_architecture_check(rng):
     assert check.fraction == 0
     assert "no Conv2D layer in the encoder" in check.message
     assert "Conv2DTranspose" in check.hint
+
+
+def test_conv_vae_with_one_layer_for_both_heads_loses_the_encoders_half(rng):
+    """One Dense giving z_mean and z_log_var (read from the recorded graph): is the encoder's
+    half lost, with that graph fact as the hint?"""
+    facts = {
+        "z10.encoder.facts": {"layers": [{"class": c} for c in ("Conv2D", "Flatten", "Dense")]},
+        "z10.encoder.graph": {"inbound": [[[-1]], [[0]], [[1], [1]]], "outputs": [2, 2, 2]},
+        "z10.decoder.facts": {"layers": [{"class": "Conv2DTranspose"}]},
+    }
+    module = check_module("build_conv_vae")
+    check = module.score(module.make_inputs(rng), Observations(facts))[ARCHITECTURE]
+    assert check.fraction == 0.5
+    assert "one Dense layer gives both z_mean and z_log_var" in check.hint
