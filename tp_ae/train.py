@@ -15,11 +15,13 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from tp_ae.data import load_dataset
+from tp_ae.data import MnistData, load_dataset
 from tp_ae.errors import TpAeError
+from tp_ae.training import TrainConfig, default_config
 
 
 @dataclass(frozen=True)
@@ -132,9 +134,6 @@ def run(args: argparse.Namespace) -> int:
     _check_args(args)
     data = load_dataset(args.data)
     keras = import_keras_lean()
-
-    from tp_ae.training import default_config
-
     spec = MODELS[args.model]
     config = default_config(args.model).replace(
         epochs=args.epochs,
@@ -274,10 +273,10 @@ class Trained:
 
     args: argparse.Namespace
     spec: ModelSpec
-    config: object  # tp_ae.training.TrainConfig
-    data: object  # tp_ae.data.MnistData
-    encoder: object  # keras.Model; a VAE's outputs [z_mean, z_log_var, z]
-    decoder: object  # keras.Model
+    config: TrainConfig
+    data: MnistData
+    encoder: Any  # keras.Model; a VAE's outputs [z_mean, z_log_var, z]
+    decoder: Any  # keras.Model
     history: dict[str, list[float]]
 
     @property
