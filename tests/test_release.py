@@ -219,20 +219,7 @@ def _agreement_entries():
     """The corpus entries whose code runs harmlessly in one process: wrong answers, integrity
     cases, load errors (the hostile ones end or hang the process: the self-check runs the
     student's own code in the student's own process, by design)."""
-    return [
-        e
-        for e in CORPUS_ENTRIES
-        if not e.name.startswith("hostile_") and e.name not in NOT_REPRODUCIBLE
-    ]
-
-
-# Entries on which the release cannot give what the grader gives, and why.
-NOT_REPRODUCIBLE = {
-    # imports tp_ae.losses.kl_divergence: the grader gives 0 (it calls the reference); the
-    # release has no tp_ae.losses, the import fails (a load warning) and the entry's own,
-    # earlier and correct kl_divergence is checked
-    "integrity_direct_import",
-}
+    return [e for e in CORPUS_ENTRIES if not e.name.startswith("hostile_")]
 
 
 def _hints(checked: dict, path: Path, qid: str) -> str:

@@ -125,6 +125,8 @@ VAE_HINTS = {
     "three_outputs": "the encoder must return [z_mean, z_log_var, z]",
     "heads": "both heads are Dense(z_dim); z = Sampling()([z_mean, z_log_var])",
     "not_sampled": "z is not sampled (z == z_mean): z = z_mean + exp(0.5 * z_log_var) * eps",
+    "one_eps": "your sampler draws one eps for the whole batch, shared by every image: draw it "
+    "with z_mean's full shape, keras.random.normal(ops.shape(z_mean))",
     # {sd}: the sd of z - z_mean the self-check measured
     "variance_used": "your sampler's sd is exp(z_log_var), the variance (measured sd {sd}), "
     "where the standard deviation exp(0.5 * z_log_var) is needed",

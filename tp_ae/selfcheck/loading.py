@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tp_ae.errors import TpAeError
-from tp_ae.questions import CODE_QUESTIONS, PARTS, question
+from tp_ae.questions import CODE_QUESTIONS, PARTS, REFERENCE_MODULES, question
 
 SINGLE_MODULE = "submission"  # a one-file submission not named for a part
 SUFFIXES = (".py", ".ipynb")
@@ -246,6 +246,40 @@ def _constant(node: ast.expr, known: set[str]) -> bool:
         return _constant(node.operand, known)
     if isinstance(node, ast.BinOp):
         return _constant(node.left, known) and _constant(node.right, known)
+    return False
+
+
+def reference_import(source: SourceFile, question_id: str) -> str | None:
+    """``from tp_ae.losses import kl_divergence``, the last top-level binding of the question's
+    name in ``source``: the reference module it imports (the grader then grades the reference
+    that ships with the course package, and gives 0); None when the student's own definition
+    (or nothing) binds it last. The release has no reference module: the import fails there."""
+    found = None
+    for chunk in source.chunks:
+        try:
+            body = ast.parse(chunk.text, filename=chunk.filename).body
+        except (SyntaxError, ValueError):
+            continue
+        for node in body:
+            if isinstance(node, ast.ImportFrom) and node.module in REFERENCE_MODULES:
+                for alias in node.names:
+                    star = alias.name == "*" and question(question_id).reference == node.module
+                    if star or (alias.asname or alias.name) == question_id:
+                        found = node.module
+            elif _binds(node, question_id):
+                found = None
+    return found
+
+
+def _binds(node: ast.stmt, name: str) -> bool:
+    """A top-level ``def``/``class`` named ``name``, an assignment or import binding it."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return node.name == name
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return any((a.asname or a.name).split(".")[0] == name for a in node.names)
+    if isinstance(node, (ast.Assign, ast.AnnAssign)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return any(isinstance(n, ast.Name) and n.id == name for t in targets for n in ast.walk(t))
     return False
 
 

@@ -13,6 +13,7 @@ GRADED = "graded"
 MISSING = "missing"
 NOT_IMPLEMENTED = "not_implemented"
 LOAD_ERROR = "load_error"
+INTEGRITY = "integrity"  # the answer is the reference implementation: the grader gives 0
 TIMEOUT = "timeout"
 NOT_RUN = "not_run"
 CHECK_ERROR = "check_error"  # the self-check itself failed: a bug to report to the instructor

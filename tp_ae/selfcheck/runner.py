@@ -12,7 +12,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tp_ae.questions import CODE_QUESTIONS, question
+from tp_ae.questions import CODE_QUESTIONS, REFERENCE_MODULES, question
 from tp_ae.selfcheck import results as r
 from tp_ae.selfcheck.checks import Environment, check_module
 from tp_ae.selfcheck.data import PreparedChecks, QuestionData
@@ -21,6 +21,7 @@ from tp_ae.selfcheck.loading import (
     find_function,
     load_modules,
     read_submission,
+    reference_import,
     unload_modules,
 )
 from tp_ae.selfcheck.recorder import Recorder
@@ -87,6 +88,15 @@ def check_question(
     source = submission.file_for(qid)
     if source.error:
         result.status, result.message = r.LOAD_ERROR, f"not graded: {source.error}"
+        return result, True
+    reference = reference_import(source, qid)
+    if reference:
+        result.status = r.INTEGRITY
+        result.message = (
+            f"Your {qid} is imported from {reference}, the reference implementation that "
+            "ships with the course package (the grader has it; this release does not). "
+            "Answers must be your own code: the grader gives 0 points for this question."
+        )
         return result, True
     modules, load_errors = load_modules(submission)
     result.notes += [
@@ -177,7 +187,13 @@ def _with_hint(check: CheckResult) -> CheckResult:
     if check.passed or check.hint:
         return check
     text = check.message
-    if "raised SystemExit" in text:
+    reference = next((m for m in REFERENCE_MODULES if f"No module named '{m}'" in text), None)
+    if reference:
+        hint = (
+            f"{reference} is the reference implementation, not in this release: answers must "
+            "be your own code (the grader gives 0 to an answer that uses it)"
+        )
+    elif "raised SystemExit" in text:
         hint = "graded functions must return a value: do not call sys.exit() or exit()"
     elif "raised NotImplementedError" in text and "symbolic" not in text:
         hint = "the stub still raises NotImplementedError: write the function"

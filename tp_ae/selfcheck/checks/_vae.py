@@ -226,10 +226,13 @@ def _excess_kurtosis(eps: np.ndarray) -> float:
     return float(np.mean(centred**4)) - 3
 
 
-def _sampler_hint(data: QuestionData, mu, lv, z, sd: float) -> str:
-    """The hint of the known sampler slip whose draws these are, else "" (no guess)."""
+def _sampler_hint(data: QuestionData, mu, lv, z, sd: float, spread: float) -> str:
+    """The hint of the known sampler slip whose draws these are, else "" (no guess);
+    ``spread``: the largest sd of eps over the draws, per latent dimension."""
     if sd < 1e-6:
         return data.hint("not_sampled")
+    if spread < 1e-3:
+        return data.hint("one_eps")
     slips = (
         ("variance_used", lambda: _standard((z - mu) / np.exp(lv))),
         ("exp2_used", lambda: _standard((z - mu) / np.exp(2 * lv))),
@@ -262,7 +265,12 @@ def _reparameterisation(data: QuestionData, rec: Recorder) -> CheckResult:
             f"{eps.std():.3g}, expected 0 and 1; sd of z - z_mean: got {sd:.3g}, expected "
             f"about {want:.3g}"
         )
-        hint = _sampler_hint(data, mu, lv, z, sd)
+        spread = float(np.nanmax(np.std(eps, axis=0))) if len(eps) > 1 else float("nan")
+        if sd >= 1e-6 and spread < 1e-3:
+            message += (
+                f"; every draw has the same eps (its sd over the {len(eps)} draws: {spread:.2g})"
+            )
+        hint = _sampler_hint(data, mu, lv, z, sd, spread)
     if not rec.get("reparam.shifted"):
         message += " (could not shift the heads' biases; tested on the raw encoder)"
     return CheckResult(name, weight, 0.0, message, hint)
