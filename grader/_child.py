@@ -1,24 +1,34 @@
-"""The sandboxed child: ``python -m grader._child JOB_DIR``. Student code runs only here.
+"""The sandboxed child: ``python -m grader._child JOB_DIR [--relay-fd FD]``. Student code runs
+only here.
 
 The parent (:mod:`grader.sandbox`) writes ``JOB_DIR/job.json`` (the submissions' source, the
 tasks: one per submission and question, limits and seed) and
-``JOB_DIR/inputs/<question_id>.npz`` (the test inputs it drew). This process imports TensorFlow,
-Keras and the reference answers once, then forks one worker per task, so that every question
-starts from the same clean state and whatever a question's code does (patching NumPy or the
-grader, exiting, hanging, eating memory) stays inside its worker. It never runs student code
-itself.
+``JOB_DIR/inputs/<question_id>.npz`` (the test inputs it drew), and puts on this process's path
+an assembled folder holding only ``grader/collect`` and the few grader modules below, and the
+answer-free ``tp_ae`` (:func:`grader.student_package.build_student_package`): no reference
+answer and no grader formula exist here. ``FD`` is the control socket of the trusted reference
+process (:mod:`grader.reference_server`). This process imports TensorFlow and Keras once, then
+forks one worker per task, so that every question starts from the same clean state and whatever
+a question's code does (patching NumPy or the grader, exiting, hanging, eating memory) stays
+inside its worker. It never runs student code itself, and is not dumpable (no worker can
+ptrace it or take its descriptors).
 
 A worker (a fork):
 
-1. takes its own process group, sends stdout/stderr to /dev/null (prints are never read), works
-   in a fresh folder ``JOB_DIR/work/<task key>``, seeds NumPy/Keras;
-2. trip-wires the reference implementation of *its* question in ``tp_ae`` (its code is replaced
-   by code that reports the call on a private pipe; an audit hook reports any opening of the
-   reference file, which catches reloads and copies of the source);
+1. gets its own channel to the reference process (opened by this process before the fork, for
+   every relayed reference but its question's own) and closes the control socket; takes its own
+   process group, sends stdout/stderr to /dev/null (prints are never read), works in a fresh
+   folder ``JOB_DIR/work/<task key>``, seeds NumPy/Keras;
+2. labels uses of *its* question's ``tp_ae`` stub: the stub's code is replaced by code that
+   reports the call on a private pipe, and an audit hook reports any opening of its source file
+   (a copy of the stubbed source), so that such an answer is marked "calls the reference"
+   rather than "not implemented" (there is no answer to find: this is a label, not a lock);
 3. loads the submission, keeping only imports, definitions and constants
    (:func:`grader.submission.compile_statements`), one module per file;
-4. replaces every *other* question's function in the submission's modules by the reference, so
-   that a wrong ``kl_divergence`` cannot sink ``vae_loss`` or ``build_vae``;
+4. replaces every *other* question's loss and ``add_noise`` in the submission's modules (and in
+   the answer-free ``tp_ae``) by relays (:mod:`grader.collect._relay`), answered by the trusted
+   process, so that a wrong ``kl_divergence`` cannot sink ``vae_loss`` or ``build_vae``;
+   functions of Keras models (the builders, ``sample_images``) are the submission's own;
 5. runs the question's ``collect`` (in ``grader/collect/<question_id>.py``) and writes the plain
    values it gathered to ``JOB_DIR/results/<random token>.npz``, through a descriptor the zygote
    opened before the fork (any results file the student's code writes is ignored).
@@ -67,9 +77,12 @@ class _Worker:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     job_dir = Path(argv[0])
+    relay_fd = int(argv[argv.index("--relay-fd") + 1]) if "--relay-fd" in argv else None
+    _not_dumpable()
     job = json.loads((job_dir / "job.json").read_text(encoding="utf-8"))
     _configure_environment(job)
     runtime = _import_runtime()
+    runtime["relay_fd"] = relay_fd
     runtime["inputs"] = _load_inputs(job_dir, {task["question"] for task in job["tasks"]})
     _forget_job_files(job_dir)
     for name in ("results", "outcomes", "started", "work"):
@@ -94,6 +107,17 @@ def main(argv: list[str] | None = None) -> int:
 # ---------------------------------------------------------------- the zygote
 
 
+def _not_dumpable() -> None:
+    """PR_SET_DUMPABLE 0 (Linux): no process of the same user may ptrace this one, read its
+    memory or take its descriptors (pidfd_getfd); workers inherit it through fork."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 4
+    except (OSError, AttributeError):
+        pass
+
+
 def _configure_environment(job: dict) -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ["KERAS_BACKEND"] = "tensorflow"
@@ -104,20 +128,22 @@ def _configure_environment(job: dict) -> None:
 
 def _import_runtime() -> dict:
     """Import everything a worker needs once, before forking (no TensorFlow op runs here:
-    TensorFlow's thread pools start in each worker, which keeps forking safe)."""
+    TensorFlow's thread pools start in each worker, which keeps forking safe). The ``tp_ae``
+    modules are the answer-free ones: ``stubs`` are their questions' stubs."""
     import importlib
 
     import keras  # noqa: F401 - imported for the workers
     import numpy  # noqa: F401
+    import tensorflow  # noqa: F401 - the relays' custom gradients
 
+    import grader.collect._relay  # noqa: F401
     import tp_ae.layers  # noqa: F401
-    from grader.config import QUESTION_IDS
-    from tp_ae.questions import question
+    from tp_ae.questions import QUESTION_IDS, question
 
     modules = {qid: importlib.import_module(question(qid).reference) for qid in QUESTION_IDS}
-    references = {qid: getattr(modules[qid], qid) for qid in QUESTION_IDS}
+    stubs = {qid: getattr(modules[qid], qid) for qid in QUESTION_IDS}
     collectors = {qid: importlib.import_module(f"grader.collect.{qid}") for qid in QUESTION_IDS}
-    return {"references": references, "collectors": collectors}
+    return {"stubs": stubs, "modules": modules, "collectors": collectors}
 
 
 def _forget_job_files(job_dir: Path) -> None:
@@ -150,13 +176,20 @@ def _start_worker(task: dict, job: dict, job_dir: Path, runtime: dict, baseline_
         job_dir / "results" / f"{token}.npz", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600
     )
     trip_read, trip_write = os.pipe()
+    channel_fd = _open_channel(runtime["relay_fd"], qid)
     pid = os.fork()
     if pid == 0:  # the worker: never returns
         os.close(trip_read)
+        if runtime["relay_fd"] is not None:
+            os.close(runtime["relay_fd"])  # its own channel only, before any student code
+            runtime["relay_fd"] = None
+        runtime["channel_fd"] = channel_fd
         work = job_dir / "work" / key
         _worker_main(qid, submission, job, job_dir, work, result_fd, trip_write, runtime)
     os.close(trip_write)
     os.close(result_fd)
+    if channel_fd is not None:
+        os.close(channel_fd)
     os.set_blocking(trip_read, False)
     (job_dir / "started" / key).write_text(str(pid), encoding="utf-8")
     now = time.monotonic()
@@ -169,6 +202,28 @@ def _start_worker(task: dict, job: dict, job_dir: Path, runtime: dict, baseline_
         now + float(limits["timeout_seconds"]),
         baseline_kb + int(limits["memory_mb"]) * 1024,
     )
+
+
+def _open_channel(control_fd: int | None, qid: str) -> int | None:
+    """A new channel to the reference process for a worker grading ``qid`` (None without one:
+    the other questions' functions then stay the submission's own)."""
+    if control_fd is None:
+        return None
+    import socket
+
+    control = socket.socket(fileno=os.dup(control_fd))
+    try:
+        control.sendall(json.dumps({"open": qid}).encode() + b"\n")
+        message, fds, _, _ = socket.recv_fds(control, 3, 1)
+    except OSError:
+        return None
+    finally:
+        control.close()
+    if message != b"ok\n" or not fds:
+        for fd in fds:
+            os.close(fd)
+        return None
+    return fds[0]
 
 
 def _reap_and_police(running: dict[int, _Worker], job_dir: Path) -> None:
@@ -350,16 +405,15 @@ def _run_question(qid, submission, job, job_dir, runtime, trip_fd):
     keras.utils.set_random_seed(int(job.get("seed", 0)))
     inputs = runtime["inputs"][qid]
     _drop_privileges(Path.cwd())
-    references = runtime["references"]
     try:
-        _trip_wire(qid, references[qid], trip_fd)
+        _trip_wire(qid, runtime["stubs"][qid], trip_fd)
         modules, load_errors = _load_submission(submission)
         observations.put(protocol.LOAD_ERRORS, load_errors)
         student_fn, where = _find_question(qid, modules)
         observations.put(protocol.FOUND_IN, where)
         if student_fn is None:
             return observations
-        _substitute_references(qid, modules, references)
+        _substitute_relays(qid, modules, runtime)
         files = {c["filename"] for f in submission["files"] for c in f["chunks"]}
         probe = Probe(observations, files)
         runtime["collectors"][qid].collect(student_fn, inputs, probe)
@@ -369,7 +423,7 @@ def _run_question(qid, submission, job, job_dir, runtime, trip_fd):
 
 
 def _trip_wire(qid: str, reference, trip_fd: int) -> None:
-    """Make the reference implementation of ``qid`` report any call (and fail), however the
+    """Make ``tp_ae``'s (answer-free) stub of ``qid`` report any call (and fail), however the
     submission reaches it; report any opening of the file that holds it."""
     os.set_blocking(trip_fd, False)
     message = (
@@ -455,9 +509,9 @@ def _load_submission(spec: dict) -> tuple[dict[str, types.ModuleType], list[str]
 
 
 def _find_question(qid: str, modules: dict[str, types.ModuleType]):
-    from grader.config import QUESTION_PART
+    from tp_ae.questions import question
 
-    order = [QUESTION_PART[qid], "submission", *modules]
+    order = [question(qid).part, "submission", *modules]
     for name in order:
         module = modules.get(name)
         if module is not None and callable(module.__dict__.get(qid)):
@@ -465,11 +519,17 @@ def _find_question(qid: str, modules: dict[str, types.ModuleType]):
     return None, None
 
 
-def _substitute_references(qid: str, modules: dict[str, types.ModuleType], references) -> None:
-    for module in modules.values():
-        for other, reference in references.items():
-            if other != qid:
-                module.__dict__[other] = reference
+def _substitute_relays(qid: str, modules: dict[str, types.ModuleType], runtime: dict) -> None:
+    """Every other relayed question's function, in the submission's modules and in the
+    answer-free ``tp_ae``, becomes its relay to the trusted reference process."""
+    from grader.collect._relay import Channel, relays
+
+    fd = runtime.get("channel_fd")
+    stand_ins = relays(Channel(fd) if fd is not None else None, qid)
+    for other, relay in stand_ins.items():
+        for module in modules.values():
+            module.__dict__[other] = relay
+        setattr(runtime["modules"][other], other, relay)
 
 
 if __name__ == "__main__":

@@ -5,10 +5,13 @@ Levels, strongest first (:func:`isolation_level` says which one this machine giv
 - ``"bubblewrap"``: the child runs under ``bwrap`` (Debian package ``bubblewrap``) in new user,
   pid, network, ipc, uts and cgroup namespaces, with ``--die-with-parent``. Its file system is
   read-only binds of the system libraries and the Python environment (``sys.prefix``,
-  ``sys.base_prefix``), the ``grader`` and ``tp_ae`` packages, a private tmpfs for ``/tmp``, and
-  the job folder as the only writable place. The batch folder, ``OUT``, ``solutions/``, the
-  repository's other files and the rest of the machine do not exist inside; nothing outside is
-  reachable by network (its loopback is its own); every process it starts dies with it.
+  ``sys.base_prefix``), the child's assembled code (``grader/collect`` and the few grader modules
+  the child imports, the answer-free ``tp_ae``: :func:`grader.sandbox.assemble_child_code`), a
+  private tmpfs for ``/tmp``, and the job folder as the only writable place. The batch folder,
+  ``OUT``, ``solutions/``, ``grader/checks``, the reference answers, the repository's other
+  files and the rest of the machine do not exist inside; nothing outside is reachable by network
+  (its loopback is its own); every process it starts dies with it. The other questions'
+  reference values come from a trusted process outside (:mod:`grader.reference_server`).
 - ``"separate-uid"``: running as root with ``TP_AE_SANDBOX_USER`` naming a user: workers drop to
   that user (see :mod:`grader._child`); the job folder is traversable only.
 - ``"none"``: the child runs as this user in its own session (process group kill at the end).
@@ -101,7 +104,7 @@ def describe(level: str) -> str:
     """One line for the start of ``tp-ae grade``."""
     return {
         "bubblewrap": "isolation: bubblewrap (own user, pid, network and ipc namespaces; "
-        "only the job folder writable)",
+        "only the job folder writable; no reference answer inside)",
         "separate-uid": "isolation: separate uid (bubblewrap unavailable; workers run as "
         f"${SANDBOX_USER_ENV})",
         "none": "isolation: none (bubblewrap unavailable and no sandbox user): "
@@ -127,11 +130,18 @@ def _namespace_args() -> list[str]:
 
 
 def bubblewrap_command(
-    argv: list[str], job_dir: Path, packages: list[Path], env: dict[str, str]
+    argv: list[str],
+    job_dir: Path,
+    packages: list[Path],
+    env: dict[str, str],
+    hidden: list[Path] = (),
 ) -> list[str]:
     """``argv`` run under bwrap: read-only system, Python environment and ``packages`` (folders
-    holding ``grader`` / ``tp_ae``), a private ``/tmp``, ``job_dir`` writable and the working
-    directory, ``env`` as the whole environment (HOME and TMPDIR point into ``/tmp``)."""
+    of code, e.g. the assembled child code of :func:`grader.sandbox.assemble_child_code`), a
+    private ``/tmp``, ``job_dir`` writable and the working directory, ``env`` as the whole
+    environment (HOME and TMPDIR point into ``/tmp``). Each folder of ``hidden`` that lies in a
+    bound folder (an installed ``tp_ae`` in the Python environment) is covered by an empty
+    tmpfs."""
     bwrap = bwrap_path()
     if bwrap is None:
         raise TpAeError("bwrap is not installed: apt-get install bubblewrap")
@@ -153,6 +163,10 @@ def bubblewrap_command(
     for package in packages:
         real = str(Path(package).resolve())
         args += ["--ro-bind", real, real]
+    for folder in hidden:
+        real = os.path.realpath(folder)
+        if os.path.isdir(real) and any(real.startswith(root + os.sep) for root in seen):
+            args += ["--tmpfs", real]
     job = str(Path(job_dir).resolve())
     args += ["--bind", job, job, "--chdir", job]
     inner = dict(env)

@@ -1,13 +1,17 @@
 """Running submissions' questions in the sandboxed child, from the parent (no TensorFlow here).
 
-:func:`run_child` writes a job folder (private, temporary) describing tasks, one per
-(submission, question), starts ``python -m grader._child`` in its own session, and reads back
-one :class:`RawOutcome` per task as it finishes: a status and, when the question's worker
-finished, the plain observations it recorded. TensorFlow is imported once per child, however
-many submissions it serves. A child that dies is started again for the tasks left: the task
-that was running when it died gets ``exited`` (when several were running, they are retried one
-at a time, so that only the culprit loses points). The child's process group and every
-worker's group are killed before returning.
+:func:`run_child` assembles, once per run, the only code the child can import
+(:func:`assemble_child_code`: ``grader/collect``, the few grader modules the child needs and the
+answer-free ``tp_ae``; no reference answer, no ``grader/checks``), writes a job folder (private,
+temporary) describing tasks, one per (submission, question), starts the trusted reference
+process (:mod:`grader.reference_server`, outside the sandbox) and ``python -m grader._child``
+(in the sandbox, :mod:`grader.isolation`), each in its own session, and reads back one
+:class:`RawOutcome` per task as it finishes: a status and, when the question's worker finished,
+the plain observations it recorded. TensorFlow is imported once per child, however many
+submissions it serves. A child that dies is started again for the tasks left: the task that was
+running when it died gets ``exited`` (when several were running, they are retried one at a
+time, so that only the culprit loses points). The child's process group, every worker's group
+and the reference process are killed before returning.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import math
 import os
 import shutil
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -38,6 +43,17 @@ STARTUP_SECONDS = 240.0  # importing TensorFlow on a loaded machine; beyond it t
 MAX_SPAWNS = 3  # child processes for a job, on top of one per task that kills its child
 SANDBOX_USER_ENV = "TP_AE_SANDBOX_USER"  # read by the child when it runs as root
 _LOG_TAIL_CHARS = 2000
+# the grader modules the child imports (audited: none holds an answer or a formula), and the
+# collectors; everything else of grader/ (checks, scoring, reference_server...) stays outside
+CHILD_MODULES: tuple[str, ...] = (
+    "__init__.py",
+    "_child.py",
+    "observations.py",
+    "probe.py",
+    "protocol.py",
+    "submission.py",
+)
+CHILD_PACKAGES: tuple[str, ...] = ("collect",)
 
 Task = tuple[int, str]  # (index of the submission in the job, question id)
 
@@ -58,8 +74,32 @@ class RawOutcome:
 
 
 def grader_root() -> Path:
-    """The folder holding the ``grader`` and ``tp_ae`` packages (put on the child's path)."""
+    """The folder holding the ``grader`` and ``tp_ae`` packages this parent runs."""
     return Path(__file__).resolve().parent.parent
+
+
+def assemble_child_code(dest: Path) -> Path:
+    """Write under ``dest`` the only code the child can import: ``grader/`` with
+    :data:`CHILD_MODULES` and :data:`CHILD_PACKAGES` (``.py`` files only), and the answer-free
+    ``tp_ae`` (:func:`grader.student_package.build_student_package`). Returns ``dest`` (put it on
+    the child's path); read-only, readable by all (a sandbox user reads them)."""
+    from grader.student_package import build_student_package
+
+    source = Path(__file__).resolve().parent
+    package = Path(dest) / "grader"
+    package.mkdir(parents=True)
+    for name in CHILD_MODULES:
+        shutil.copyfile(source / name, package / name)
+    for name in CHILD_PACKAGES:
+        for path in sorted((source / name).rglob("*.py")):
+            target = package / path.relative_to(source)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+    build_student_package(Path(dest))
+    for path in sorted(Path(dest).rglob("*"), reverse=True):
+        os.chmod(path, 0o555 if path.is_dir() else 0o444)
+    os.chmod(dest, 0o555)
+    return Path(dest)
 
 
 def run_child(
@@ -80,6 +120,7 @@ def run_child(
     Raises GraderError when the child cannot start at all.
     """
     job_dir = Path(tempfile.mkdtemp(prefix="tp-ae-job-"))
+    code_dir = Path(tempfile.mkdtemp(prefix="tp-ae-code-"))
     # private; traversable (not listable) when a sandbox user must reach its work folder
     sandboxed = os.geteuid() == 0 and bool(os.environ.get(SANDBOX_USER_ENV))
     os.chmod(job_dir, 0o711 if sandboxed else 0o700)
@@ -91,13 +132,16 @@ def run_child(
             on_outcome(task, outcome)
 
     try:
+        assemble_child_code(code_dir)
         remaining = list(tasks)
         spawns_left = MAX_SPAWNS + len(tasks)
         while remaining and spawns_left > 0:
             spawns_left -= 1
             _write_job(job_dir, submissions, config, remaining, parallel, threads, seed)
             _write_inputs(job_dir, inputs, remaining)  # the child deletes both once read
-            finished = _spawn_and_wait(job_dir, config, remaining, parallel, cancel, record)
+            finished = _spawn_and_wait(
+                job_dir, code_dir, config, remaining, parallel, cancel, record
+            )
             if cancel is not None and cancel.is_set():
                 break
             started = _started(job_dir)
@@ -123,6 +167,15 @@ def run_child(
         return outcomes
     finally:
         shutil.rmtree(job_dir, ignore_errors=True)
+        _remove_tree(code_dir)
+
+
+def _remove_tree(folder: Path) -> None:
+    """rmtree of a folder whose files and folders were made read-only."""
+    for path in [folder, *folder.rglob("*")] if folder.exists() else []:
+        if path.is_dir() and not path.is_symlink():
+            os.chmod(path, 0o700)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _key(task: Task) -> str:
@@ -171,26 +224,35 @@ def _submission_spec(submission: Submission) -> dict:
     }
 
 
-def _spawn_and_wait(job_dir, config, tasks, parallel, cancel, record) -> int:
-    """Run one child until it ends (or the deadline, or cancel); report outcomes as they
-    appear. Returns how many tasks finished."""
+def _spawn_and_wait(job_dir, code_dir, config, tasks, parallel, cancel, record) -> int:
+    """Run one child (and its reference process) until it ends (or the deadline, or cancel);
+    report outcomes as they appear. Returns how many tasks finished."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(grader_root()), env.get("PYTHONPATH", "")) if p
-    )
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(code_dir), env.get("PYTHONPATH", "")) if p)
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     if sys.platform == "darwin":  # the child forks after importing TensorFlow
         env.setdefault("OBJC_DISABLE_INITIALIZE_FORK_SAFETY", "YES")
     level = isolation.isolation_level()
-    argv = [sys.executable, "-m", "grader._child", str(job_dir)]
-    if level == "bubblewrap":  # only the job folder, the packages and Python exist inside
-        root = grader_root()
-        argv = isolation.bubblewrap_command(argv, job_dir, [root / "grader", root / "tp_ae"], env)
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    argv = [sys.executable, "-m", "grader._child", str(job_dir), "--relay-fd", str(theirs.fileno())]
+    if level == "bubblewrap":  # only the job folder, the child's code and Python exist inside
+        argv = isolation.bubblewrap_command(
+            argv, job_dir, [code_dir], env, hidden=_installed_packages()
+        )
     total = sum(config[q].timeout_seconds for _, q in tasks)
     deadline = time.monotonic() + STARTUP_SECONDS + total / max(1, parallel) + 30
     pending = {_key(t): t for t in tasks}
     finished = 0
-    with open(job_dir / "child.log", "ab") as log:
+    with ours, theirs, open(job_dir / "child.log", "ab") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "grader.reference_server", str(ours.fileno())],
+            cwd=job_dir,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            pass_fds=(ours.fileno(),),
+            start_new_session=True,
+        )
         process = subprocess.Popen(
             argv,
             cwd=job_dir,
@@ -198,6 +260,7 @@ def _spawn_and_wait(job_dir, config, tasks, parallel, cancel, record) -> int:
             stdout=log,
             stderr=log,
             env=env,
+            pass_fds=(theirs.fileno(),),
             start_new_session=True,
         )
     try:
@@ -213,7 +276,27 @@ def _spawn_and_wait(job_dir, config, tasks, parallel, cancel, record) -> int:
             time.sleep(0.1)
     finally:
         _kill_everything(process, job_dir, namespaced=level == "bubblewrap")
+        _kill_group(server)
     return finished
+
+
+def _installed_packages() -> list[Path]:
+    """The real ``grader`` and ``tp_ae`` folders (hidden inside the sandbox, in case they lie in
+    the Python environment it binds: a non-editable install holds the references)."""
+    import tp_ae
+
+    return [Path(__file__).resolve().parent, Path(tp_ae.__file__).resolve().parent]
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
 
 
 def _kill_everything(process: subprocess.Popen, job_dir: Path, namespaced: bool = False) -> None:

@@ -28,8 +28,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from grader.config import QUESTION_IDS, QUESTION_PART
 from tp_ae.errors import TpAeError
+from tp_ae.questions import QUESTION_IDS, question
 
 PART_NAMES: tuple[str, ...] = ("part1_autoencoders", "part2_vae")
 SINGLE_MODULE = "submission"  # module name of a one-file submission that is not named for a part
@@ -94,7 +94,7 @@ class Submission:
     def file_for(self, question_id: str) -> SourceFile | None:
         """The file where this question is expected: its part's file, or the single file."""
         for source in self.files:
-            if source.module in (QUESTION_PART[question_id], SINGLE_MODULE):
+            if source.module in (question(question_id).part, SINGLE_MODULE):
                 return source
         return None
 

@@ -1,5 +1,6 @@
 """Hostile submissions graded as one batch beside a victim (issue 11): every entry gets a row,
-the victim's marks do not move, nothing outside the sandbox is reached, no process is left.
+the victim's marks do not move, nothing outside the sandbox is reached, no process is left, and
+neither the reference process nor the grader's formulas give away an answer.
 
 Attacks stay on this machine: only 127.0.0.1, bounded loops, at most a few processes.
 """
@@ -69,6 +70,57 @@ def kl_divergence(z_mean, z_log_var):
 """,
 }
 
+# attacks on the answers themselves: each returns the stolen answer if it got one, else zeros
+# (wrong values); none may earn the values' points
+ANSWER_ATTACKS = {
+    "relay_oracle": """
+import json, os, socket, struct
+import numpy as np
+def _ask(sock, mu, lv):
+    header = json.dumps({{"fn": "kl_divergence", "op": "value", "params": {{}},
+                         "shapes": [list(mu.shape), list(lv.shape)]}}).encode()
+    sock.sendall(struct.pack(">I", len(header)) + header + mu.tobytes() + lv.tobytes())
+    length = struct.unpack(">I", sock.recv(4))[0]
+    if json.loads(sock.recv(length)).get("ok"):
+        return np.frombuffer(sock.recv(4 * len(mu)), np.float32)
+def kl_divergence(z_mean, z_log_var):
+    mu, lv = np.asarray(z_mean, np.float32), np.asarray(z_log_var, np.float32)
+    for fd in range(3, 512):
+        for how in ("control", "channel"):
+            try:
+                sock = socket.socket(fileno=os.dup(fd))
+                sock.settimeout(2)
+                if how == "control":
+                    sock.sendall(json.dumps({{"open": "build_vae"}}).encode() + b"\\n")
+                    _, fds, _, _ = socket.recv_fds(sock, 3, 1)
+                    sock = socket.socket(fileno=fds[0])
+                    sock.settimeout(2)
+                answer = _ask(sock, mu, lv)
+                if answer is not None:
+                    return answer
+            except Exception:
+                pass
+    return np.zeros(len(mu), np.float32)
+""",
+    "grader_formulas": """
+import numpy as np
+def kl_divergence(z_mean, z_log_var):
+    mu, lv = np.asarray(z_mean, np.float64), np.asarray(z_log_var, np.float64)
+    try:
+        from grader.checks.kl_divergence import expected_kl
+        return expected_kl(mu, lv).astype(np.float32)
+    except Exception:
+        pass
+    try:
+        namespace = {{}}
+        exec(open({checks!r}).read(), namespace)
+        return namespace["expected_kl"](mu, lv).astype(np.float32)
+    except Exception:
+        pass
+    return np.zeros(len(mu), np.float32)
+""",
+}
+
 
 def _write_batch(root: Path, port: int) -> tuple[Path, Path, Path]:
     batch, out, leak = root / "batch", root / "OUT", root / "leak.txt"
@@ -79,11 +131,14 @@ def _write_batch(root: Path, port: int) -> tuple[Path, Path, Path]:
     victim.mkdir()
     for part, text in parts.items():
         (victim / f"{part}.py").write_text(text)
-    for name, attack in ATTACKS.items():
+    checks = Path(__file__).resolve().parents[2] / "grader" / "checks" / "kl_divergence.py"
+    for name, attack in {**ATTACKS, **ANSWER_ATTACKS}.items():
         folder = batch / f"hostile_{name}"
         folder.mkdir()
         (folder / "part1_autoencoders.py").write_text(parts["part1_autoencoders"])
-        code = attack.format(victim=str(victim), out=str(out), leak=str(leak), port=port)
+        code = attack.format(
+            victim=str(victim), out=str(out), leak=str(leak), port=port, checks=str(checks)
+        )
         (folder / "part2_vae.py").write_text(parts["part2_vae"] + "\n" + code)
     (batch / "_dupont.py").write_text(parts["part2_vae"])
     (batch / "MARTIN.PY").write_text(parts["part2_vae"])
@@ -154,6 +209,10 @@ def test_a_hostile_batch_grades_every_entry_and_moves_no_victim(tmp_path, monkey
         row = {q.question_id: q for q in results[f"hostile_{name}"].questions}
         assert row["add_noise"].points_earned == row["add_noise"].points_possible
     assert results["deep"].load_error
+    for name in ANSWER_ATTACKS:  # no oracle, no formula: the values' points are lost
+        kl = results[f"hostile_{name}"].question("kl_divergence")
+        values = [c for c in kl.checks if c.name.startswith("values match")]
+        assert values and not values[0].passed, (name, kl.output_text())
 
     with pytest.raises(OSError):  # nothing reached the host's loopback
         server.accept()
