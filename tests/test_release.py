@@ -58,6 +58,7 @@ def release(tmp_path_factory) -> Installed:
         cwd=REPO, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert built.returncode == 0 and "no answer found inside" in built.stdout, built.stderr
+    assert built.stdout.rstrip().endswith(f"install it with: pip install ./{folder.name}")
     venv = root / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     bin_dir = venv / ("Scripts" if os.name == "nt" else "bin")

@@ -34,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: {warning}")
     print(
         f"release: wrote {release.folder}/ and {release.zip_path} "
-        f"(self-check covers {len(release.questions)} questions; no answer found inside)"
+        f"(self-check covers {len(release.questions)} questions; no answer found inside); "
+        f"the handout and notebooks install it with: pip install {release.address}"
     )
     return 0

@@ -29,6 +29,7 @@ class Release:
     zip_path: Path
     questions: list[str]  # the questions the self-check covers
     warnings: list[str]
+    address: str  # what the handout and the notebooks tell students to pip install
 
 
 def build_release(
@@ -71,7 +72,7 @@ def build_release(
         "(exercises/ or a helper of tp_ae; not counted as a leak)"
         for line in sorted(given_lines(repo))
     ]
-    return Release(out, zip_path, questions, warnings)
+    return Release(out, zip_path, questions, warnings, address)
 
 
 def _exercises(source: Path, dest: Path, config: CourseConfig, address: str) -> None:
