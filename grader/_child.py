@@ -337,6 +337,7 @@ def _worker_main(qid, submission, job, job_dir, work, result_fd, trip_fd, runtim
     pid = os.getpid()
     try:
         _isolate(work, int(job["limits"][qid]["memory_mb"]))
+        _cap_processes(job.get("process_headroom"))
         _forget_others(job, submission, runtime, qid)
         observations = _run_question(qid, submission, job, job_dir, runtime, trip_fd)
         if os.getpid() == pid:  # a fork made by student code must not write results
@@ -372,6 +373,43 @@ def _isolate(workdir: Path, memory_mb: int) -> None:
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard == resource.RLIM_INFINITY or cap < hard:
             resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+
+def _cap_processes(headroom: int | None) -> None:
+    """RLIMIT_NPROC: the tasks (processes and threads) the sandbox holds now plus ``headroom``;
+    beyond it fork and thread creation fail (EAGAIN). Only in the sandbox's own pid and user
+    namespaces (bubblewrap), where /proc shows and the kernel counts only the sandbox's tasks;
+    None: no cap (elsewhere the count would be the whole user's)."""
+    if not headroom:
+        return
+    count = 0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                count += len(os.listdir(f"/proc/{entry}/task"))
+            except OSError:
+                continue
+    limit = count + int(headroom)
+    soft, hard = resource.getrlimit(resource.RLIMIT_NPROC)
+    if hard != resource.RLIM_INFINITY and hard <= limit:
+        return
+    resource.setrlimit(resource.RLIMIT_NPROC, (limit, hard))
+    if not _can_start_a_thread():  # a kernel (< 5.14) counting the user's tasks machine-wide
+        resource.setrlimit(resource.RLIMIT_NPROC, (soft, hard))
+        return
+    resource.setrlimit(resource.RLIMIT_NPROC, (limit, limit))
+
+
+def _can_start_a_thread() -> bool:
+    import threading
+
+    try:
+        thread = threading.Thread(target=lambda: None)
+        thread.start()
+        thread.join()
+        return True
+    except RuntimeError:
+        return False
 
 
 def _drop_privileges(workdir: Path) -> None:

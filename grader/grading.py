@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from grader import isolation
 from grader.checks import check_module
 from grader.config import QUESTION_IDS, QUESTION_PART, CourseConfig
 from grader.cpus import available_cpus
@@ -88,6 +89,7 @@ class _Pending:
     worker_seconds: float = 0.0
     to_check: dict[str, RawOutcome] = field(default_factory=dict)  # questions awaiting checks
     custom: list[QuestionResult] = field(default_factory=list)  # the course's own questions
+    isolation: str = ""  # the sandbox's level its code ran under (grader.isolation.LEVELS)
 
 
 def grade_submissions(
@@ -158,9 +160,12 @@ def _observe(paths, config, questions, parallel, threads, seed, cancel, finish) 
     """Prepare the submissions, run their questions in the child, and call
     ``finish(item, inputs)`` for each submission once all its questions are back."""
     default_parallel, default_threads = default_parallelism()
+    level = isolation.isolation_level()
     pending = [
         _prepare(name, Path(path), config, _wanted(questions, name)) for name, path in paths.items()
     ]
+    for item in pending:
+        item.isolation = level
     tasks: list[Task] = []
     for index, item in enumerate(pending):
         for qid in sorted(item.waiting, key=_task_order):
@@ -315,5 +320,6 @@ def _result(item: _Pending, single: bool) -> SubmissionResult:
         load_error=item.load_error,
         warnings=list(item.warnings),
     )
+    result.isolation = item.isolation
     result.wall_seconds = time.monotonic() - item.started if single else item.worker_seconds
     return result

@@ -11,7 +11,10 @@ Levels, strongest first (:func:`isolation_level` says which one this machine giv
   ``OUT``, ``solutions/``, ``grader/checks``, the reference answers, the repository's other
   files and the rest of the machine do not exist inside; nothing outside is reachable by network
   (its loopback is its own); every process it starts dies with it. The other questions'
-  reference values come from a trusted process outside (:mod:`grader.reference_server`).
+  reference values come from a trusted process outside (:mod:`grader.reference_server`). Each
+  worker's process count is capped (``RLIMIT_NPROC``, :func:`grader._child._cap_processes`);
+  the kernel does not apply that cap to root's processes, so it binds only when the grader does
+  not run as root (as root, processes still die with the sandbox).
 - ``"separate-uid"``: running as root with ``TP_AE_SANDBOX_USER`` naming a user: workers drop to
   that user (see :mod:`grader._child`); the job folder is traversable only.
 - ``"none"``: the child runs as this user in its own session (process group kill at the end).
@@ -47,27 +50,22 @@ def bwrap_path() -> str | None:
 @functools.lru_cache(maxsize=1)
 def bubblewrap_works() -> bool:
     """True when ``bwrap`` can make the namespaces here (user namespaces may be forbidden)."""
+    return _bwrap_probe(["true"])
+
+
+def _bwrap_probe(command: list[str]) -> bool:
     bwrap = bwrap_path()
     if bwrap is None:
         return False
+    argv = [bwrap, *_namespace_args(), "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
     try:
         done = subprocess.run(
-            [
-                bwrap,
-                *_namespace_args(),
-                "--ro-bind",
-                "/",
-                "/",
-                "--dev",
-                "/dev",
-                "--proc",
-                "/proc",
-                "true",
-            ],
+            [*argv, *command],
             stdin=subprocess.DEVNULL,
             capture_output=True,
             timeout=30,
             check=False,
+            cwd="/",
         )
     except (OSError, subprocess.SubprocessError):
         return False

@@ -41,6 +41,7 @@ from grader.submission import Submission
 
 STARTUP_SECONDS = 240.0  # importing TensorFlow on a loaded machine; beyond it the child is stuck
 MAX_SPAWNS = 3  # child processes for a job, on top of one per task that kills its child
+PROCESS_HEADROOM = 512  # tasks (processes, threads) a worker may add in the sandbox (RLIMIT_NPROC)
 SANDBOX_USER_ENV = "TP_AE_SANDBOX_USER"  # read by the child when it runs as root
 _LOG_TAIL_CHARS = 2000
 # the grader modules the child imports (audited: none holds an answer or a formula), and the
@@ -196,6 +197,10 @@ def _write_job(job_dir, submissions, config, tasks, parallel, threads, seed) -> 
         "parallel": parallel,
         "threads": threads,
         "seed": seed,
+        # bubblewrap only: its own pid and user namespaces count the sandbox's tasks alone
+        "process_headroom": PROCESS_HEADROOM
+        if isolation.isolation_level() == "bubblewrap"
+        else None,
         "submissions": [_submission_spec(s) for s in submissions],
     }
     shutil.rmtree(job_dir / "started", ignore_errors=True)

@@ -1,5 +1,7 @@
 """``tp-ae grade PATH... --out DIR`` (also ``python -m grader``): grade submissions.
 
+Prints first the isolation level student code runs under (:func:`grader.isolation.describe`;
+each result records it too, ``SubmissionResult.isolation``).
 Writes ``DIR/<submission>/results.json`` (Gradescope's format) and ``feedback.md`` as each
 submission is done, then ``DIR/gradebook.csv`` once, atomically, from the results in memory (one
 row per submission of this run). A rerun reuses the result of a submission whose files have not
@@ -72,12 +74,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from grader import isolation
     from grader.config import load_config, with_course_checks
 
     if args.jobs < 1:
         raise TpAeError(f"--jobs {args.jobs}: give a number of submissions >= 1")
     config = with_course_checks(load_config(args.config), args.checks)
     named = _submissions(args)
+    print(isolation.describe(isolation.isolation_level()), flush=True)
     out_dir: Path = args.out
     try:
         out_dir.mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -144,3 +145,79 @@ def test_paths_under_tmp_are_bound_over_the_private_tmp(tmp_path, monkeypatch):
     tmpfs = args.index("--tmpfs")
     for path in ("/tmp/ci/.ci-venv", "/tmp/ci/grader", str(tmp_path.resolve())):
         assert args.index(path) > tmpfs, path
+
+
+_FORK_LOOP = """
+import os, resource, time
+from grader._child import _cap_processes
+_cap_processes(20)
+children = []
+try:
+    for _ in range(200):
+        pid = os.fork()
+        if pid == 0:
+            time.sleep(5)
+            os._exit(0)
+        children.append(pid)
+except OSError as err:
+    print(len(children), err.errno)
+try:
+    resource.setrlimit(resource.RLIMIT_NPROC, (10**6, 10**6))
+    print("raised")
+except (ValueError, OSError):
+    print("kept")
+"""
+
+
+@needs_bwrap
+def test_a_worker_cannot_fork_past_its_process_cap(monkeypatch):
+    """With the worker's RLIMIT_NPROC (the sandbox's tasks + headroom), does a fork loop stop
+    at the headroom, the cap unraisable? The kernel exempts root's processes from the cap: as
+    root, the sandbox runs here as nobody, with the system's Python (enough for this code)."""
+    import tempfile
+
+    from grader.sandbox import assemble_child_code
+
+    job = Path(tempfile.mkdtemp(prefix="tp-ae-nproc-"))  # reachable by nobody: not tmp_path
+    os.chmod(job, 0o777)
+    code = assemble_child_code(job / "code")
+    python, account = sys.executable, {}
+    if os.geteuid() == 0:
+        python, account = "/usr/bin/python3", {"user": 65534, "group": 65534, "extra_groups": []}
+        if not os.path.exists(python):
+            pytest.skip("as root this needs /usr/bin/python3 to run the sandbox as nobody")
+        monkeypatch.setattr(isolation, "_python_roots", lambda: [])  # /usr is bound anyway
+    argv = isolation.bubblewrap_command(
+        [python, "-c", _FORK_LOOP], job, [code], {"PYTHONPATH": str(code), "PATH": "/usr/bin"}
+    )
+    try:
+        done = subprocess.run(
+            argv, capture_output=True, text=True, timeout=60, check=False, cwd="/", **account
+        )
+    finally:
+        for path in [job, *job.rglob("*")]:
+            if path.is_dir():
+                os.chmod(path, 0o700)
+        shutil.rmtree(job, ignore_errors=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    forked, kept = done.stdout.split("\n")[:2]
+    count, errno = (int(v) for v in forked.split())
+    assert 0 < count <= 20 and errno == 11  # EAGAIN
+    assert kept == "kept"
+
+
+def test_installed_packages_inside_a_bound_folder_are_covered(tmp_path, monkeypatch):
+    """Is a tp_ae installed inside the bound venv hidden under a tmpfs (and one outside any
+    bound folder left alone: it does not exist inside anyway)?"""
+    venv = tmp_path / "venv"
+    installed = venv / "lib" / "site-packages" / "tp_ae"
+    installed.mkdir(parents=True)
+    elsewhere = tmp_path / "repo" / "tp_ae"
+    elsewhere.mkdir(parents=True)
+    monkeypatch.setattr(isolation, "bwrap_path", lambda: "/usr/bin/bwrap")
+    monkeypatch.setattr(isolation, "_python_roots", lambda: [str(venv.resolve())])
+    args = isolation.bubblewrap_command(["python"], tmp_path, [], {}, hidden=[installed, elsewhere])
+    covered = [args[i + 1] for i, a in enumerate(args) if a == "--tmpfs"]
+    assert str(installed.resolve()) in covered
+    assert str(elsewhere.resolve()) not in covered
+    assert args.index(str(installed.resolve())) > args.index(str(venv.resolve()))
