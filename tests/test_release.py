@@ -59,22 +59,30 @@ def release(tmp_path_factory) -> Installed:
     )  # fmt: skip
     assert built.returncode == 0 and "no answer found inside" in built.stdout, built.stderr
     assert built.stdout.rstrip().endswith(f"install it with: pip install ./{folder.name}")
-    venv = root / "venv"
+    bin_dir, site = fresh_venv(root / "venv")
+    pip_install(bin_dir, folder)
+    return Installed(folder, folder.with_suffix(".zip"), bin_dir, site)
+
+
+def fresh_venv(venv: Path) -> tuple[Path, Path]:
+    """A new venv that reads its dependencies from this environment: (scripts, site-packages)."""
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     bin_dir = venv / ("Scripts" if os.name == "nt" else "bin")
-    python = bin_dir / "python"
     where = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
-    site = Path(
-        subprocess.run([python, "-c", where], capture_output=True, text=True).stdout.strip()
-    )
+    done = subprocess.run([bin_dir / "python", "-c", where], capture_output=True, text=True)
+    site = Path(done.stdout.strip())
     (site / "outer_dependencies.pth").write_text(_outer_dependencies(), encoding="utf-8")
-    installed = subprocess.run(
-        [python, "-m", "pip", "install", "-q", "--no-index", "--no-deps", "--no-build-isolation",
-         str(folder)],
-        cwd=root, env=student_env(), capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
-    assert installed.returncode == 0, installed.stderr[-3000:]
-    return Installed(folder, folder.with_suffix(".zip"), bin_dir, site)
+    return bin_dir, site
+
+
+def pip_install(bin_dir: Path, what: Path) -> None:
+    """``pip install WHAT`` with the venv's python: a normal install, nothing downloaded."""
+    command = [bin_dir / "python", "-m", "pip", "install", "-q", "--no-index", "--no-deps",
+               "--no-build-isolation", str(what)]  # fmt: skip
+    done = subprocess.run(
+        command, cwd=what.parent, env=student_env(), capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
 
 
 def student_env() -> dict[str, str]:
@@ -116,6 +124,21 @@ def test_release_layout(release):
     with zipfile.ZipFile(built.zip_path) as archive:
         assert "tp-ae-release/exercises/part1_autoencoders.py" in archive.namelist()
     assert (built.site / "tp_ae" / "selfcheck" / "data" / "kl_divergence.npz").is_file()
+
+
+def test_the_zip_installs_like_the_folder(release, tmp_path):
+    """Does ``pip install DIR.zip`` (what an LMS hands out) give the same student package, with
+    its prepared checks and the ``tp-ae check`` command?"""
+    bin_dir, site = fresh_venv(tmp_path / "venv")
+    pip_install(bin_dir, release.zip_path)
+    assert (site / "tp_ae" / "selfcheck" / "data" / "checks.json").is_file()
+    assert not (site / "tp_ae" / "losses.py").exists()
+    done = subprocess.run(
+        [bin_dir / "tp-ae", "--help"], env=student_env(), capture_output=True, text=True
+    )
+    commands = set(re.findall(r"^    ([a-z][a-z-]*)(?: |$)", done.stdout, flags=re.M))
+    assert done.returncode == 0, done.stderr
+    assert commands == {"check", "data", "train-mine"}, done.stdout  # no instructor command
 
 
 def test_no_reference_line_in_the_release(release):
