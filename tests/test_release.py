@@ -163,9 +163,15 @@ def test_leak_search_finds_a_planted_answer(tmp_path):
 
 def test_hidden_question_is_left_out_and_points_flow_into_the_handout(tmp_path):
     """Does a question the course hides vanish from the release, and do the course's points
-    reach the handout's titles and table?"""
+    (code and written) reach the handout's titles and table?"""
     config = config_from_mapping(
-        {"questions": {"kl_divergence": {"points": 4}, "sample_images": {"visibility": "hidden"}}}
+        {
+            "questions": {
+                "kl_divergence": {"points": 4},
+                "sample_images": {"visibility": "hidden"},
+                "written_2_1": {"points": 3},
+            }
+        }
     )
     built = build_release(tmp_path / "rel", config, address="https://example.org/tp-ae.zip")
     data = built.folder / "tp_ae" / "selfcheck" / "data"
@@ -174,6 +180,8 @@ def test_hidden_question_is_left_out_and_points_flow_into_the_handout(tmp_path):
     handout = (built.folder / "exercises" / "README.md").read_text(encoding="utf-8")
     assert "### Question 2.2 · `kl_divergence` (4 points)" in handout
     assert "| 2.8 `sample_images` | 2 | no: graded after hand-in |" in handout
+    assert "### Question 2.1 · The KL term (written, 3 points)" in handout
+    assert "| 2.1 `written_2_1` (written) | 3 | no: marked by hand |" in handout
     assert 'pip install "https://example.org/tp-ae.zip"' in handout
     assert "pip install -e ." not in handout and "For instructors" not in handout
     notebook = json.loads((built.folder / "exercises" / "part2_vae.ipynb").read_text())

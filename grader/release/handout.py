@@ -14,7 +14,7 @@ import re
 import nbformat
 
 from grader.config import CourseConfig, QuestionConfig
-from tp_ae.questions import CODE_QUESTIONS, QUESTIONS, question
+from tp_ae.questions import CODE_QUESTIONS, QUESTIONS, WRITTEN_QUESTIONS, question
 
 SETUP_TITLE = "## Set-up"
 
@@ -70,7 +70,8 @@ def release_handout(text: str, config: CourseConfig, address: str) -> str:
 
 
 def points_table(config: CourseConfig) -> str:
-    """Markdown table of the code questions: points, bonus, whether tp-ae check covers it."""
+    """Markdown table of the questions: points, bonus, whether tp-ae check covers it (the
+    written ones are marked by hand)."""
     hidden = set(config.hidden_questions())
     lines = ["Points of this course:", "", "| question | points | checked by `tp-ae check` |"]
     lines.append("| --- | ---: | --- |")
@@ -79,9 +80,13 @@ def points_table(config: CourseConfig) -> str:
         points = f"{_points(qc):g}" + (" (bonus, outside the maximum)" if qc.bonus else "")
         shown = "no: graded after hand-in" if q.id in hidden else "yes"
         lines.append(f"| {q.handout} `{q.id}` | {points} | {shown} |")
+    for q in WRITTEN_QUESTIONS:
+        points = config.written[q.id].points_possible
+        lines.append(f"| {q.handout} `{q.id}` (written) | {points:g} | no: marked by hand |")
     total = sum(_points(config[q.id]) for q in CODE_QUESTIONS if not config[q.id].bonus)
-    lines += ["", f"Maximum for the code: {total:g} points. The written questions are graded by "
-              "hand.", ""]  # fmt: skip
+    written = sum(config.written[q.id].points_possible for q in WRITTEN_QUESTIONS)
+    lines += ["", f"Maximum: {total:g} points for the code, {written:g} for the written answers "
+              "(marked by hand).", ""]  # fmt: skip
     return "\n".join(lines)
 
 
@@ -101,6 +106,11 @@ def _titles(text: str, config: CourseConfig) -> str:
             label += "; not in the self-check"
         pattern = rf"^(### Question {re.escape(q.handout)} · `{q.id}`) \([^)]*\)"
         text = re.sub(pattern, rf"\1 ({label})", text, flags=re.M)
+    for q in WRITTEN_QUESTIONS:
+        points = config.written[q.id].points_possible
+        label = f"written, {points:g} point" + ("" if points == 1 else "s")
+        pattern = rf"^(### Question {re.escape(q.handout)} · [^\n]*) \(written\)$"
+        text = re.sub(pattern, lambda m, label=label: f"{m.group(1)} ({label})", text, flags=re.M)
     return text
 
 
