@@ -25,14 +25,9 @@ def collect(fn: Callable, inputs: dict[str, np.ndarray], probe: Probe) -> None:
     for key, (x, kwargs) in calls.items():
         ok, value = probe.call(key, fn, x.copy(), **kwargs)
         if ok:
-            probe.array(key, lambda value=value: value)
-            probe.put(f"{key}.dtype", _dtype_name(value))
+            array = probe.array(key, lambda value=value: value)
+            if array is not None:  # the data's own dtype, not what a .dtype attribute claims
+                probe.put(f"{key}.dtype", array.dtype.name)
     x = inputs["random"].copy()
     if probe.call("inplace", fn, x, seed=6)[0]:
         probe.array("inplace", lambda: x)
-
-
-def _dtype_name(value) -> str:
-    dtype = getattr(value, "dtype", None)
-    name = getattr(dtype, "name", None) or str(dtype)
-    return name.replace("tf.", "")

@@ -52,9 +52,9 @@ def collect(fn: Callable, inputs: dict[str, np.ndarray], probe: Probe) -> None:
         if not ok:
             continue
         probe.put(f"{key}.type", type(images).__module__ + "." + type(images).__name__)
-        probe.put(f"{key}.dtype", str(getattr(images, "dtype", "")))
         array = probe.array(key + ".all", lambda images=images: images)
-        if array is not None:
+        if array is not None:  # the data's own dtype, not what a .dtype attribute claims
+            probe.put(f"{key}.dtype", array.dtype.name)
             probe.put(f"{key}.shape", list(array.shape))
             probe.put(f"{key}.range", [float(np.min(array)), float(np.max(array))])
             flat = np.asarray(array, dtype=np.float64).reshape(len(array), -1)
