@@ -1,5 +1,5 @@
-"""The sandboxed child: ``python -m grader._child JOB_DIR [--relay-fd FD]``. Student code runs
-only here.
+"""The sandboxed child: ``python -m grader._child JOB_DIR --report-fd FD [--relay-fd FD]``.
+Student code runs only here.
 
 The parent (:mod:`grader.sandbox`) writes ``JOB_DIR/job.json`` (the submissions' source, the
 tasks: one per submission and question, limits and seed) and
@@ -30,15 +30,17 @@ A worker (a fork):
    process, so that a wrong ``kl_divergence`` cannot sink ``vae_loss`` or ``build_vae``;
    functions of Keras models (the builders, ``sample_images``) are the submission's own;
 5. runs the question's ``collect`` (in ``grader/collect/<question_id>.py``) and writes the plain
-   values it gathered to ``JOB_DIR/results/<random token>.npz``, through a descriptor the zygote
-   opened before the fork (any results file the student's code writes is ignored).
+   values it gathered to a memory file (``memfd``) the zygote made before the fork: it has no
+   path, and no other worker can reach it (the processes are not dumpable).
 
 Run as root with ``TP_AE_SANDBOX_USER`` set (Gradescope), a worker becomes that user before
 loading the submission: student code can then touch neither the grader's files nor its
 processes.
 
 This process enforces each worker's timeout and memory cap (it kills the worker's process group)
-and writes ``JOB_DIR/outcomes/<task key>.json``: status, seconds, result file, trip-wire.
+and reports each start and each outcome (status, seconds, trip-wire, the result's bytes) as a
+frame (:mod:`grader.protocol`) on the report pipe, which only it holds: its workers close it
+before loading the submission, so nothing a worker writes anywhere is read by the parent.
 """
 
 from __future__ import annotations
@@ -46,7 +48,6 @@ from __future__ import annotations
 import json
 import os
 import resource
-import secrets
 import signal
 import sys
 import time
@@ -67,7 +68,7 @@ FILE_SIZE_LIMIT = 256 * 2**20  # no file a worker writes may grow past this (RLI
 class _Worker:
     key: str  # the task: "<submission index>.<question id>"
     pid: int
-    token: str
+    result_fd: int  # the worker's memfd
     trip_read_fd: int
     started: float
     deadline: float
@@ -78,24 +79,26 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     job_dir = Path(argv[0])
     relay_fd = int(argv[argv.index("--relay-fd") + 1]) if "--relay-fd" in argv else None
+    report_fd = int(argv[argv.index("--report-fd") + 1])
     _not_dumpable()
     job = json.loads((job_dir / "job.json").read_text(encoding="utf-8"))
     _configure_environment(job)
     runtime = _import_runtime()
     runtime["relay_fd"] = relay_fd
+    runtime["report_fd"] = report_fd
     runtime["inputs"] = _load_inputs(job_dir, {task["question"] for task in job["tasks"]})
     _forget_job_files(job_dir)
-    for name in ("results", "outcomes", "started", "work"):
-        (job_dir / name).mkdir(exist_ok=True)
+    (job_dir / "work").mkdir(exist_ok=True)
     baseline_kb = _rss_kb(os.getpid()) or 0
     pending = list(job["tasks"])
     running: dict[int, _Worker] = {}
     try:
         while pending or running:
             while pending and len(running) < max(1, int(job.get("parallel", 1))):
-                worker = _start_worker(pending.pop(0), job, job_dir, runtime, baseline_kb)
+                held = [fd for w in running.values() for fd in (w.result_fd, w.trip_read_fd)]
+                worker = _start_worker(pending.pop(0), job, job_dir, runtime, baseline_kb, held)
                 running[worker.pid] = worker
-            _reap_and_police(running, job_dir)
+            _reap_and_police(running, report_fd)
             if running:
                 time.sleep(POLL_SECONDS)
     finally:
@@ -167,36 +170,42 @@ def _load_inputs(job_dir: Path, questions: set[str]) -> dict[str, dict]:
     return inputs
 
 
-def _start_worker(task: dict, job: dict, job_dir: Path, runtime: dict, baseline_kb: int) -> _Worker:
+def _start_worker(
+    task: dict, job: dict, job_dir: Path, runtime: dict, baseline_kb: int, held: list[int]
+) -> _Worker:
+    """Fork the worker of ``task``. ``held``: the descriptors of the other running workers
+    (their result memfds and trip-wire pipes), closed in the new one."""
     qid, key = task["question"], task["key"]
     submission = job["submissions"][task["submission"]]
     limits = job["limits"][qid]
-    token = secrets.token_hex(16)
-    result_fd = os.open(
-        job_dir / "results" / f"{token}.npz", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600
-    )
+    result_fd = os.memfd_create(f"result-{key}")  # no path; closed on exec
     trip_read, trip_write = os.pipe()
     channel_fd = _open_channel(runtime["relay_fd"], qid)
     pid = os.fork()
     if pid == 0:  # the worker: never returns
-        os.close(trip_read)
-        if runtime["relay_fd"] is not None:
-            os.close(runtime["relay_fd"])  # its own channel only, before any student code
-            runtime["relay_fd"] = None
-        runtime["channel_fd"] = channel_fd
-        work = job_dir / "work" / key
-        _worker_main(qid, submission, job, job_dir, work, result_fd, trip_write, runtime)
+        try:
+            os.close(trip_read)
+            os.close(runtime["report_fd"])  # the parent reads only what the zygote reports
+            for fd in held:  # another worker's results are out of reach
+                os.close(fd)
+            if runtime["relay_fd"] is not None:
+                os.close(runtime["relay_fd"])  # its own channel only, before any student code
+                runtime["relay_fd"] = None
+            runtime["channel_fd"] = channel_fd
+            work = job_dir / "work" / key
+            _worker_main(qid, submission, job, job_dir, work, result_fd, trip_write, runtime)
+        finally:
+            os._exit(70)
     os.close(trip_write)
-    os.close(result_fd)
     if channel_fd is not None:
         os.close(channel_fd)
     os.set_blocking(trip_read, False)
-    (job_dir / "started" / key).write_text(str(pid), encoding="utf-8")
+    protocol.write_frame(runtime["report_fd"], {"event": "started", "key": key, "pid": pid})
     now = time.monotonic()
     return _Worker(
         key,
         pid,
-        token,
+        result_fd,
         trip_read,
         now,
         now + float(limits["timeout_seconds"]),
@@ -226,12 +235,12 @@ def _open_channel(control_fd: int | None, qid: str) -> int | None:
     return fds[0]
 
 
-def _reap_and_police(running: dict[int, _Worker], job_dir: Path) -> None:
+def _reap_and_police(running: dict[int, _Worker], report_fd: int) -> None:
     for pid, worker in list(running.items()):
         status, detail = None, ""
         done, wait_status = os.waitpid(pid, os.WNOHANG)
         if done:
-            status, detail = _exit_outcome(wait_status, job_dir, worker)
+            status, detail = _exit_outcome(wait_status, worker)
         elif time.monotonic() > worker.deadline:
             status = "timeout"
             detail = f"stopped after {worker.deadline - worker.started:.0f} s"
@@ -243,14 +252,15 @@ def _reap_and_police(running: dict[int, _Worker], job_dir: Path) -> None:
         if not done:
             _kill_group(pid)
             os.waitpid(pid, 0)
-        _write_outcome(job_dir, worker, status, detail)
+        _report_outcome(report_fd, worker, status, detail)
         del running[pid]
 
 
-def _exit_outcome(wait_status: int, job_dir: Path, worker: _Worker) -> tuple[str, str]:
-    result = job_dir / "results" / f"{worker.token}.npz"
-    written = result.exists() and result.stat().st_size > 0
-    if os.WIFEXITED(wait_status) and os.WEXITSTATUS(wait_status) == 0 and written:
+def _exit_outcome(wait_status: int, worker: _Worker) -> tuple[str, str]:
+    size = os.fstat(worker.result_fd).st_size
+    if os.WIFEXITED(wait_status) and os.WEXITSTATUS(wait_status) == 0 and size > 0:
+        if size > protocol.MAX_PAYLOAD_BYTES:
+            return "exited", f"its results were too large ({size} bytes)"
         return "ok", ""
     if os.WIFSIGNALED(wait_status):
         number = os.WTERMSIG(wait_status)
@@ -262,21 +272,23 @@ def _exit_outcome(wait_status: int, job_dir: Path, worker: _Worker) -> tuple[str
     return "exited", f"the process ended (exit code {code}) before returning results"
 
 
-def _write_outcome(job_dir: Path, worker: _Worker, status: str, detail: str) -> None:
+def _report_outcome(report_fd: int, worker: _Worker, status: str, detail: str) -> None:
     tripped = _drain(worker.trip_read_fd)
     os.close(worker.trip_read_fd)
+    payload = b""
+    if status == "ok":
+        payload = os.pread(worker.result_fd, protocol.MAX_PAYLOAD_BYTES, 0)
+    os.close(worker.result_fd)
     outcome = {
+        "event": "outcome",
+        "key": worker.key,
         "protocol": protocol.VERSION,
         "status": status,
         "detail": detail,
         "seconds": round(time.monotonic() - worker.started, 3),
         "tripped": sorted(tripped),
-        "result_file": f"{worker.token}.npz" if status == "ok" else None,
     }
-    path = job_dir / "outcomes" / f"{worker.key}.json"
-    tmp = path.with_suffix(".part")
-    tmp.write_text(json.dumps(outcome), encoding="utf-8")
-    os.replace(tmp, path)
+    protocol.write_frame(report_fd, outcome, payload)
 
 
 def _drain(fd: int) -> set[str]:
@@ -330,8 +342,8 @@ def _vm_size_kb() -> int | None:
 def _worker_main(qid, submission, job, job_dir, work, result_fd, trip_fd, runtime) -> None:
     """Run one question's collect on the submission; always ends with os._exit.
 
-    The results go to ``result_fd``, a file the zygote opened before the fork (so a worker
-    that runs as the unprivileged sandbox user can write it without any writable folder).
+    The results go to ``result_fd``, a memory file the zygote made before the fork (so a
+    worker that runs as the unprivileged sandbox user can write it without any writable folder).
     """
     code = 0
     pid = os.getpid()

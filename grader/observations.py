@@ -107,7 +107,19 @@ def load_observations(path: Path) -> Observations:
     if info.st_size > MAX_FILE_BYTES:
         raise ValueError(f"result file of {info.st_size} bytes (limit {MAX_FILE_BYTES})")
     with open(path, "rb") as handle:
-        arrays = _read_arrays(handle)
+        return _from_handle(handle)
+
+
+def observations_from_bytes(data: bytes) -> Observations:
+    """:func:`load_observations` of a result received as bytes (the child's report pipe), with
+    the same bounds; ValueError when it is too big or malformed."""
+    if len(data) > MAX_FILE_BYTES:
+        raise ValueError(f"result of {len(data)} bytes (limit {MAX_FILE_BYTES})")
+    return _from_handle(io.BytesIO(data))
+
+
+def _from_handle(handle) -> Observations:
+    arrays = _read_arrays(handle)
     if _META not in arrays:
         raise ValueError("result file without its metadata")
     meta_array = arrays.pop(_META)

@@ -1,13 +1,19 @@
 """The declared, versioned messages from the grading child to the parent (issue 10, 11).
 
-Two messages per task, both written by the child (:mod:`grader._child`) and read by the parent
-(:mod:`grader.sandbox`), which trusts neither:
+The child (:mod:`grader._child`) writes *frames* on a pipe that only it holds (its workers
+close it before any student code runs: nothing a worker writes in the job folder is read).
+A frame is a 4-byte big-endian length, a JSON object of that many bytes (at most
+:data:`MAX_HEADER_BYTES`), then ``payload_bytes`` raw bytes (at most
+:data:`MAX_PAYLOAD_BYTES`, declared before they are read). The parent (:mod:`grader.sandbox`)
+trusts none of it. Two kinds, by ``event``:
 
-1. ``outcomes/<task key>.json``, a JSON object: ``protocol`` (:data:`VERSION`), ``status`` (one
-   of :data:`STATUSES`), ``detail`` (str), ``seconds`` (finite float >= 0), ``tripped`` (list of
-   str), ``result_file`` (a bare file name in ``results/``, for status ``ok``; else null).
-2. the result file: an :class:`grader.observations.Observations` (``.npz``), holding the check's
-   own keys plus the reserved keys below, whose types :func:`check_reserved` enforces.
+1. ``"started"``: ``key`` (the task, "<submission index>.<question id>") and ``pid`` (the
+   worker's, in the child's pid namespace);
+2. ``"outcome"``: ``key``, ``protocol`` (:data:`VERSION`), ``status`` (one of
+   :data:`STATUSES`), ``detail`` (str), ``seconds`` (finite float >= 0), ``tripped`` (list of
+   str); for status ``ok`` the payload is the result: an
+   :class:`grader.observations.Observations` (``.npz`` bytes), holding the check's own keys plus
+   the reserved keys below, whose types :func:`check_reserved` enforces.
 
 The reserved keys keep the spellings the scoring code already reads; read them through these
 constants (``obs.get(protocol.LOAD_ERRORS)``), never by their literal text.
@@ -15,7 +21,14 @@ constants (``obs.get(protocol.LOAD_ERRORS)``), never by their literal text.
 
 from __future__ import annotations
 
-VERSION = 1
+import json
+import os
+import struct
+
+VERSION = 2
+MAX_HEADER_BYTES = 65536
+MAX_PAYLOAD_BYTES = 64 * 2**20  # grader.observations.MAX_FILE_BYTES
+_LENGTH = struct.Struct(">I")
 STATUSES: tuple[str, ...] = ("ok", "timeout", "memory", "exited")
 
 LOAD_ERRORS = "__load_errors__"  # list[str]: statements of the submission that raised at load
@@ -42,3 +55,45 @@ def check_reserved(values: dict) -> None:
     errors = values.get(LOAD_ERRORS, [])
     if not all(isinstance(e, str) for e in errors):
         raise ProtocolError(f"{LOAD_ERRORS} holds something else than text")
+
+
+def write_frame(fd: int, header: dict, payload: bytes = b"") -> None:
+    """One frame on ``fd`` (blocking): length, JSON ``header`` (with ``payload_bytes``), data."""
+    text = json.dumps({**header, "payload_bytes": len(payload)}).encode("utf-8")
+    data = _LENGTH.pack(len(text)) + text + payload
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def read_frame(stream) -> tuple[dict, bytes] | None:
+    """The next frame from a binary ``stream`` (header, payload); None at the end of the stream.
+    ProtocolError for a frame that breaks the layout or the limits (the stream is then unusable).
+    """
+    prefix = _read_exactly(stream, _LENGTH.size, allow_eof=True)
+    if prefix is None:
+        return None
+    (length,) = _LENGTH.unpack(prefix)
+    if length > MAX_HEADER_BYTES:
+        raise ProtocolError(f"a frame header of {length} bytes")
+    try:
+        header = json.loads(_read_exactly(stream, length).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as err:
+        raise ProtocolError(f"a frame header that is not JSON ({err})") from None
+    size = header.get("payload_bytes") if isinstance(header, dict) else None
+    if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= MAX_PAYLOAD_BYTES:
+        raise ProtocolError("a frame without a valid payload size")
+    return header, _read_exactly(stream, size)
+
+
+def _read_exactly(stream, n: int, allow_eof: bool = False) -> bytes | None:
+    chunks, left = [], n
+    while left:
+        chunk = stream.read(left)
+        if not chunk:
+            if allow_eof and left == n:
+                return None
+            raise ProtocolError("the stream ended inside a frame")
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)

@@ -19,10 +19,10 @@ from __future__ import annotations
 import json
 import math
 import os
+import queue
 import shutil
 import signal
 import socket
-import stat
 import subprocess
 import sys
 import tempfile
@@ -36,7 +36,7 @@ import numpy as np
 
 from grader import isolation, protocol
 from grader.config import CourseConfig
-from grader.observations import Observations, load_observations
+from grader.observations import Observations, observations_from_bytes
 from grader.submission import Submission
 
 STARTUP_SECONDS = 240.0  # importing TensorFlow on a loaded machine; beyond it the child is stuck
@@ -140,12 +140,11 @@ def run_child(
             spawns_left -= 1
             _write_job(job_dir, submissions, config, remaining, parallel, threads, seed)
             _write_inputs(job_dir, inputs, remaining)  # the child deletes both once read
-            finished = _spawn_and_wait(
+            finished, started = _spawn_and_wait(
                 job_dir, code_dir, config, remaining, parallel, cancel, record
             )
             if cancel is not None and cancel.is_set():
                 break
-            started = _started(job_dir)
             died_in = [t for t in remaining if t not in outcomes and _key(t) in started]
             if len(died_in) > 1:  # which one killed it? run them again one at a time
                 parallel = 1
@@ -203,7 +202,6 @@ def _write_job(job_dir, submissions, config, tasks, parallel, threads, seed) -> 
         else None,
         "submissions": [_submission_spec(s) for s in submissions],
     }
-    shutil.rmtree(job_dir / "started", ignore_errors=True)
     (job_dir / "job.json").write_text(json.dumps(job), encoding="utf-8")
 
 
@@ -229,9 +227,10 @@ def _submission_spec(submission: Submission) -> dict:
     }
 
 
-def _spawn_and_wait(job_dir, code_dir, config, tasks, parallel, cancel, record) -> int:
+def _spawn_and_wait(job_dir, code_dir, config, tasks, parallel, cancel, record):
     """Run one child (and its reference process) until it ends (or the deadline, or cancel);
-    report outcomes as they appear. Returns how many tasks finished."""
+    report outcomes as they appear, read from the child's report pipe. Returns (how many tasks
+    finished, the keys of the tasks it started)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(code_dir), env.get("PYTHONPATH", "")) if p)
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -239,7 +238,9 @@ def _spawn_and_wait(job_dir, code_dir, config, tasks, parallel, cancel, record) 
         env.setdefault("OBJC_DISABLE_INITIALIZE_FORK_SAFETY", "YES")
     level = isolation.isolation_level()
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-    argv = [sys.executable, "-m", "grader._child", str(job_dir), "--relay-fd", str(theirs.fileno())]
+    report_read, report_write = os.pipe()
+    argv = [sys.executable, "-m", "grader._child", str(job_dir)]
+    argv += ["--relay-fd", str(theirs.fileno()), "--report-fd", str(report_write)]
     if level == "bubblewrap":  # only the job folder, the child's code and Python exist inside
         argv = isolation.bubblewrap_command(
             argv, job_dir, [code_dir], env, hidden=_installed_packages()
@@ -248,6 +249,8 @@ def _spawn_and_wait(job_dir, code_dir, config, tasks, parallel, cancel, record) 
     deadline = time.monotonic() + STARTUP_SECONDS + total / max(1, parallel) + 30
     pending = {_key(t): t for t in tasks}
     finished = 0
+    started: dict[str, int] = {}
+    frames: queue.Queue = queue.Queue()
     with ours, theirs, open(job_dir / "child.log", "ab") as log:
         server = subprocess.Popen(
             [sys.executable, "-m", "grader.reference_server", str(ours.fileno())],
@@ -265,24 +268,78 @@ def _spawn_and_wait(job_dir, code_dir, config, tasks, parallel, cancel, record) 
             stdout=log,
             stderr=log,
             env=env,
-            pass_fds=(theirs.fileno(),),
+            pass_fds=(theirs.fileno(), report_write),
             start_new_session=True,
         )
+    os.close(report_write)
+    reader = threading.Thread(target=_read_frames, args=(report_read, frames), daemon=True)
+    reader.start()
     try:
         while True:
-            running = process.poll() is None
-            for key, outcome in _read_new_outcomes(job_dir, pending):
-                record(pending.pop(key), outcome)
-                finished += 1
-            if not running or not pending:
+            ended = False
+            try:
+                frame = frames.get(timeout=0.1)
+            except queue.Empty:
+                frame = None
+            while frame is not None:
+                if frame is _END:
+                    ended = True
+                else:
+                    for key, outcome in _accept_frame(frame, pending, started):
+                        record(pending.pop(key), outcome)
+                        finished += 1
+                try:
+                    frame = frames.get_nowait()
+                except queue.Empty:
+                    frame = None
+            if ended or not pending:
                 break
             if time.monotonic() > deadline or (cancel is not None and cancel.is_set()):
                 break
-            time.sleep(0.1)
     finally:
-        _kill_everything(process, job_dir, namespaced=level == "bubblewrap")
+        _kill_everything(process, started, namespaced=level == "bubblewrap")
         _kill_group(server)
-    return finished
+        reader.join(timeout=10)
+    return finished, set(started)
+
+
+_END = object()  # the report pipe's end (the child and all its workers are gone)
+
+
+def _read_frames(fd: int, frames: queue.Queue) -> None:
+    """Put every frame of the report pipe on ``frames``, then _END (also on a broken frame:
+    whatever follows it cannot be trusted to be framed)."""
+    with open(fd, "rb", buffering=0) as stream:
+        try:
+            while (frame := protocol.read_frame(stream)) is not None:
+                frames.put(frame)
+        except (protocol.ProtocolError, OSError):
+            pass
+    frames.put(_END)
+
+
+def _accept_frame(frame: tuple[dict, bytes], pending: dict[str, Task], started: dict[str, int]):
+    """(key, RawOutcome) for a frame that reports a pending task's outcome; notes a start.
+    Nothing in a frame is trusted: an outcome that cannot be read becomes that task's
+    ``exited``; a frame naming no pending task is dropped."""
+    header, payload = frame
+    key = header.get("key") if isinstance(header, dict) else None
+    if not isinstance(key, str) or key not in pending:
+        return
+    if header.get("event") == "started":
+        pid = header.get("pid")
+        if isinstance(pid, int) and not isinstance(pid, bool) and pid > 1:
+            started[key] = pid
+        return
+    if header.get("event") != "outcome":
+        return
+    try:
+        outcome = _parse_outcome(header, payload)
+    except Exception as err:  # noqa: BLE001 - whatever the bytes are, they are refused
+        outcome = RawOutcome(
+            "exited", f"the results of this question could not be read back ({err})"[:500]
+        )
+    yield key, outcome
 
 
 def _installed_packages() -> list[Path]:
@@ -304,11 +361,14 @@ def _kill_group(process: subprocess.Popen) -> None:
         pass
 
 
-def _kill_everything(process: subprocess.Popen, job_dir: Path, namespaced: bool = False) -> None:
-    """SIGKILL the child's process group and every worker's group it started. ``namespaced``
-    (bubblewrap): the workers' pids are the namespace's own, never signalled from here; killing
-    bwrap ends its pid namespace, and every process in it, through ``--die-with-parent``."""
-    groups = [process.pid] + ([] if namespaced else list(_started(job_dir).values()))
+def _kill_everything(
+    process: subprocess.Popen, started: dict[str, int], namespaced: bool = False
+) -> None:
+    """SIGKILL the child's process group and every worker's group it started (their pids, as
+    the child reported them). ``namespaced`` (bubblewrap): the workers' pids are the
+    namespace's own, never signalled from here; killing bwrap ends its pid namespace, and every
+    process in it, through ``--die-with-parent``."""
+    groups = [process.pid] + ([] if namespaced else list(started.values()))
     for pgid in groups:
         if pgid == process.pid or _is_group_leader(pgid):
             try:
@@ -329,65 +389,22 @@ def _is_group_leader(pid: int) -> bool:
         return False
 
 
-def _started(job_dir: Path) -> dict[str, int]:
-    folder = job_dir / "started"
-    started = {}
-    for marker in folder.glob("*") if folder.is_dir() else []:
-        try:
-            started[marker.name] = int(marker.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-    return started
-
-
-MAX_OUTCOME_BYTES = 2**20  # an outcome file is a few hundred bytes
-
-
-def _read_new_outcomes(job_dir: Path, pending: dict[str, Task]):
-    """(key, RawOutcome) for every pending task whose outcome file has appeared. Nothing in the
-    files is trusted: whatever goes wrong reading one becomes that task's ``exited`` outcome."""
-    for key in list(pending):
-        path = job_dir / "outcomes" / f"{key}.json"
-        try:
-            info = os.lstat(path)
-        except FileNotFoundError:
-            continue
-        except OSError as err:
-            yield key, RawOutcome("exited", f"the outcome of this question is unreadable ({err})")
-            continue
-        try:
-            outcome = _parse_outcome(job_dir, path, info)
-        except Exception as err:  # noqa: BLE001 - whatever the bytes are, they are refused
-            outcome = RawOutcome(
-                "exited", f"the results of this question could not be read back ({err})"[:500]
-            )
-        yield key, outcome
-
-
-def _parse_outcome(job_dir: Path, path: Path, info: os.stat_result) -> RawOutcome:
-    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_OUTCOME_BYTES:
-        raise ValueError("the outcome file is not a small regular file")
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if (
-        not isinstance(data, dict)
-        or data.get("protocol") != protocol.VERSION
-        or data.get("status") not in protocol.STATUSES
-    ):
-        raise ValueError("the outcome file does not follow the protocol")
-    seconds = float(data.get("seconds", 0.0))
+def _parse_outcome(header: dict, payload: bytes) -> RawOutcome:
+    """An outcome frame as a RawOutcome; ValueError (or ProtocolError) when it breaks the
+    protocol (:mod:`grader.protocol`)."""
+    if header.get("protocol") != protocol.VERSION or header.get("status") not in protocol.STATUSES:
+        raise ValueError("the outcome does not follow the protocol")
+    seconds = float(header.get("seconds", 0.0))
     if not math.isfinite(seconds) or seconds < 0:
         raise ValueError(f"impossible duration {seconds}")
-    detail = data.get("detail", "")
-    tripped = data.get("tripped", [])
+    detail = header.get("detail", "")
+    tripped = header.get("tripped", [])
     if not isinstance(detail, str) or not isinstance(tripped, list):
-        raise ValueError("the outcome file does not follow the protocol")
-    outcome = RawOutcome(data["status"], detail[:2000], seconds)
+        raise ValueError("the outcome does not follow the protocol")
+    outcome = RawOutcome(header["status"], detail[:2000], seconds)
     outcome.tripped = [str(t)[:200] for t in tripped[:100]]
     if outcome.status == "ok":
-        name = data.get("result_file")
-        if not isinstance(name, str) or "/" in name or name.startswith("."):
-            raise ValueError("the outcome names no result file")
-        outcome.observations = load_observations(job_dir / "results" / name)
+        outcome.observations = observations_from_bytes(payload)
         protocol.check_reserved(outcome.observations.values)
     return outcome
 

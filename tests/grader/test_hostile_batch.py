@@ -53,6 +53,24 @@ def kl_divergence(z_mean, z_log_var):
         pass
     return -0.5 * tf.reduce_sum(1 + z_log_var - tf.square(z_mean) - tf.exp(z_log_var), axis=-1)
 """,
+    "forges_outcomes": """
+import json, os
+def kl_divergence(z_mean, z_log_var):
+    import tensorflow as tf
+    forged = {{"protocol": 2, "status": "timeout", "detail": "forged", "seconds": 1.0,
+              "tripped": [], "result_file": None, "event": "outcome"}}
+    for root in ("../..", "../../.."):
+        for folder in ("outcomes", "started", "results"):
+            os.makedirs(f"{{root}}/{{folder}}", exist_ok=True)
+        for i in range(40):
+            for q in ("add_noise", "kl_divergence"):
+                try:
+                    open(f"{{root}}/outcomes/{{i}}.{{q}}.json", "w").write(json.dumps(forged))
+                    open(f"{{root}}/started/{{i}}.{{q}}", "w").write("1")
+                except OSError:
+                    pass
+    return -0.5 * tf.reduce_sum(1 + z_log_var - tf.square(z_mean) - tf.exp(z_log_var), axis=-1)
+""",
     "daemon": """
 def kl_divergence(z_mean, z_log_var):
     import os, time, tensorflow as tf

@@ -10,8 +10,9 @@ import zipfile
 import numpy as np
 import pytest
 
+from grader import protocol
 from grader.observations import MAX_FILE_BYTES, Observations, load_observations
-from grader.sandbox import _read_new_outcomes
+from grader.sandbox import _accept_frame, _read_frames
 
 
 def _npz(path, members: dict[str, bytes], compress: bool = False) -> None:
@@ -100,28 +101,56 @@ def test_links_fifos_and_oversized_files_are_refused(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "text",
+    "header",
     [
-        "not json",
-        '{"status": "ok", "result_file": "../../etc/passwd"}',
-        '{"status": "great"}',
-        '{"status": "ok", "seconds": "NaN", "result_file": "missing.npz"}',
-        "[1, 2]",
-        '{"protocol": 99, "status": "timeout"}',
+        {"status": "ok"},
+        {"protocol": protocol.VERSION, "status": "great"},
+        {"protocol": protocol.VERSION, "status": "ok", "seconds": "NaN"},
+        {"protocol": protocol.VERSION, "status": "ok", "seconds": -1},
+        {"protocol": protocol.VERSION, "status": "ok"},  # its payload is no npz
+        {"protocol": 99, "status": "timeout"},
+        {"protocol": protocol.VERSION, "status": "timeout", "detail": ["x"]},
     ],
 )
-def test_a_forged_or_broken_outcome_is_that_questions_failure(tmp_path, text):
-    """Does each malformed outcome become 'exited' for its task only, never an exception?"""
-    (tmp_path / "outcomes").mkdir()
-    (tmp_path / "results").mkdir()
-    (tmp_path / "outcomes" / "0.kl_divergence.json").write_text(text)
-    (tmp_path / "outcomes" / "1.add_noise.json").write_text(
-        json.dumps({"protocol": 1, "status": "timeout", "detail": "stopped", "seconds": 3})
-    )
-    got = dict(_read_new_outcomes(tmp_path, {"0.kl_divergence": None, "1.add_noise": None}))
-    assert got["0.kl_divergence"].status == "exited"
-    assert "could not be read back" in got["0.kl_divergence"].detail
-    assert got["1.add_noise"].status == "timeout" and got["1.add_noise"].seconds == 3.0
+def test_a_forged_or_broken_outcome_is_that_questions_failure(header):
+    """Does each malformed outcome frame become 'exited' for its task only, never an
+    exception, and a frame naming no pending task get dropped?"""
+    pending = {"0.kl_divergence": (0, "kl_divergence"), "1.add_noise": (1, "add_noise")}
+    started: dict[str, int] = {}
+    frame = ({**header, "event": "outcome", "key": "0.kl_divergence"}, b"garbage")
+    (key, outcome), *rest = list(_accept_frame(frame, pending, started))
+    assert key == "0.kl_divergence" and not rest
+    assert outcome.status == "exited" and "could not be read back" in outcome.detail
+    good = {"event": "outcome", "key": "1.add_noise", "protocol": protocol.VERSION}
+    good.update(status="timeout", detail="stopped", seconds=3)
+    ((_, timed_out),) = _accept_frame((good, b""), pending, started)
+    assert timed_out.status == "timeout" and timed_out.seconds == 3.0
+    assert list(_accept_frame(({**good, "key": "7.vae_loss"}, b""), pending, started)) == []
+    assert list(_accept_frame((["not", "a", "dict"], b""), pending, started)) == []
+
+
+def test_a_genuine_result_comes_back_through_the_report_pipe():
+    """Do a start and an ok outcome with its result bytes cross the pipe, and does a broken
+    frame end the stream (the rest cannot be trusted) without an exception?"""
+    import queue
+
+    obs = Observations()
+    obs.put("x", np.arange(3, dtype=np.float32))
+    read, write = os.pipe()
+    protocol.write_frame(write, {"event": "started", "key": "0.add_noise", "pid": 7})
+    outcome = {"event": "outcome", "key": "0.add_noise", "protocol": protocol.VERSION}
+    outcome.update(status="ok", detail="", seconds=1.5, tripped=[])
+    protocol.write_frame(write, outcome, obs.to_bytes())
+    os.write(write, (10**9).to_bytes(4, "big"))  # a header longer than allowed
+    os.close(write)
+    frames: queue.Queue = queue.Queue()
+    _read_frames(read, frames)
+    got = [frames.get_nowait() for _ in range(frames.qsize())]
+    assert len(got) == 3  # two frames, then the end marker
+    pending, started = {"0.add_noise": (0, "add_noise")}, {}
+    assert list(_accept_frame(got[0], pending, started)) == [] and started == {"0.add_noise": 7}
+    ((_, result),) = _accept_frame(got[1], pending, started)
+    assert result.status == "ok" and result.observations.array("x").dtype == np.float32
 
 
 def test_a_students_exception_whose_str_raises_is_still_described_as_theirs():
