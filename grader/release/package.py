@@ -1,11 +1,10 @@
 """The answer-free ``tp_ae`` of the release and the release's ``pyproject.toml``.
 
-The stripped copy of ``tp_ae`` comes from ``grader.student_package.build_student_package``
-(the sandbox's student package, issue 11) once it exists; until then from
-:func:`_provisional_student_package`, which clears the solution regions with
-``tp_ae.exercises.markers``. Then the release keeps only what students use: the reference
-modules, ``tp-ae train``/``bench`` (they train the reference) and the exercise generator go,
-and ``tp_ae/commands.py`` lists no instructor command.
+The stripped copy of ``tp_ae`` is ``grader.student_package.build_student_package``'s (the
+sandbox's student package, issue 11: every solution region replaced by ``raise
+NotImplementedError``). Then the release keeps only what students use: the reference modules,
+``tp-ae train``/``bench`` (they train the reference) and the exercise generator go, and
+``tp_ae/commands.py`` lists no instructor command.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from tp_ae.exercises.markers import clear_regions, find_regions
+from grader.student_package import build_student_package
 from tp_ae.questions import REFERENCE_MODULES
 
 # what students never get, relative to tp_ae/
@@ -40,15 +39,9 @@ STUDENT_DEPENDENCIES_DROPPED = ("copydetect", "packaging")  # the grader's, not 
 
 
 def student_package(dest: Path, repo: Path) -> Path:
-    """Write the release's ``tp_ae`` under ``dest``; returns ``dest / "tp_ae"``."""
-    try:
-        from grader.student_package import build_student_package
-    except ImportError:
-        package = _provisional_student_package(dest, repo)
-    else:
-        package = Path(build_student_package(dest))
-        if package.name != "tp_ae":
-            package = package / "tp_ae"
+    """Write the release's ``tp_ae`` under ``dest`` from ``repo / "tp_ae"``; returns
+    ``dest / "tp_ae"``."""
+    package = build_student_package(dest, repo / "tp_ae")
     for name in REMOVED:
         target = package / name
         if target.is_dir():
@@ -61,23 +54,6 @@ def student_package(dest: Path, repo: Path) -> Path:
     if commands.exists():
         commands.write_text(COMMANDS_PY, encoding="utf-8")
     return package
-
-
-def _provisional_student_package(dest: Path, repo: Path) -> Path:
-    """A copy of ``tp_ae`` with every solution region replaced by ``raise
-    NotImplementedError`` (until ``grader.student_package`` lands)."""
-    package = Path(dest) / "tp_ae"
-    shutil.copytree(repo / "tp_ae", package, ignore=shutil.ignore_patterns("__pycache__", "data"))
-    for path in package.rglob("*.py"):
-        text = path.read_text(encoding="utf-8")
-        regions = find_regions(text, str(path))
-        if regions:
-            path.write_text(clear_regions(text, regions, _stub), encoding="utf-8")
-    return package
-
-
-def _stub(region) -> list[str]:
-    return ["raise NotImplementedError('not in the student release')"]
 
 
 def pyproject_text(repo: Path) -> str:
