@@ -14,7 +14,7 @@ import re
 import nbformat
 
 from grader.config import CourseConfig, QuestionConfig
-from tp_ae.questions import CODE_QUESTIONS, QUESTIONS, WRITTEN_QUESTIONS, question
+from tp_ae.questions import CODE_QUESTIONS, WRITTEN_QUESTIONS
 
 SETUP_TITLE = "## Set-up"
 
@@ -132,4 +132,4 @@ def release_notebook(text: str, address: str) -> str:
     return nbformat.writes(notebook)
 
 
-__all__ = ["release_handout", "release_notebook", "points_table", "QUESTIONS", "question"]
+__all__ = ["points_table", "release_handout", "release_notebook"]
