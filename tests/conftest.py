@@ -22,6 +22,19 @@ def no_network_no_cache(monkeypatch, tmp_path_factory):
     monkeypatch.setattr(tp_ae.data, "PROJECT_DATA_DIR", tmp_path_factory.mktemp("empty_data"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_cache_home(tmp_path_factory):
+    """The whole session (subprocesses included) caches the parsed offline digits in one temporary
+    $XDG_CACHE_HOME, never in the real home folder."""
+    old = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg_cache"))
+    yield
+    if old is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = old
+
+
 @pytest.fixture(scope="session")
 def offline_mnist():
     """The offline split: ((x_train, y_train), (x_test, y_test)), 4,000 + 1,000 real digits."""
