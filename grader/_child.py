@@ -1,9 +1,12 @@
-"""The sandboxed child: ``python -m grader._child JOB_DIR --report-fd FD [--relay-fd FD]``.
-Student code runs only here.
+"""The sandboxed child: ``python -m grader._child --job-fd FD --inputs-fd FD --report-fd FD
+--work DIR [--relay-fd FD]``. Student code runs only here.
 
-The parent (:mod:`grader.sandbox`) writes ``JOB_DIR/job.json`` (the submissions' source, the
-tasks: one per submission and question, limits and seed) and
-``JOB_DIR/inputs/<question_id>.npz`` (the test inputs it drew), and puts on this process's path
+The parent (:mod:`grader.sandbox`) hands over, as descriptors of files that have no path, the
+job (JSON: the submissions' source, the tasks: one per submission and question, limits and
+seed) and the test inputs it drew (one ``.npz``, ``<question_id>/<name>``); both are read and
+closed before any worker starts. Under bubblewrap nothing of the parent's job folder exists
+inside, and ``DIR`` (the workers' folders) is in the sandbox's private ``/tmp``. It puts on this
+process's path
 an assembled folder holding only ``grader/collect`` and the few grader modules below, and the
 answer-free ``tp_ae`` (:func:`grader.student_package.build_student_package`): no reference
 answer and no grader formula exist here. ``FD`` is the control socket of the trusted reference
@@ -18,7 +21,7 @@ A worker (a fork):
 1. gets its own channel to the reference process (opened by this process before the fork, for
    every relayed reference but its question's own) and closes the control socket; takes its own
    process group, sends stdout/stderr to /dev/null (prints are never read), works in a fresh
-   folder ``JOB_DIR/work/<task key>``, seeds NumPy/Keras;
+   folder ``DIR/<task key>``, seeds NumPy/Keras;
 2. labels uses of *its* question's ``tp_ae`` stub: the stub's code is replaced by code that
    reports the call on a private pipe, and an audit hook reports any opening of its source file
    (a copy of the stubbed source), so that such an answer is marked "calls the reference"
@@ -77,18 +80,23 @@ class _Worker:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    job_dir = Path(argv[0])
-    relay_fd = int(argv[argv.index("--relay-fd") + 1]) if "--relay-fd" in argv else None
-    report_fd = int(argv[argv.index("--report-fd") + 1])
+
+    def option(name: str) -> str | None:
+        return argv[argv.index(name) + 1] if name in argv else None
+
+    relay_fd = int(option("--relay-fd")) if option("--relay-fd") else None
+    report_fd = int(option("--report-fd"))
+    work_root = Path(option("--work"))
     _not_dumpable()
-    job = json.loads((job_dir / "job.json").read_text(encoding="utf-8"))
+    with os.fdopen(int(option("--job-fd")), "rb") as handle:
+        job = json.load(handle)
     _configure_environment(job)
     runtime = _import_runtime()
     runtime["relay_fd"] = relay_fd
     runtime["report_fd"] = report_fd
-    runtime["inputs"] = _load_inputs(job_dir, {task["question"] for task in job["tasks"]})
-    _forget_job_files(job_dir)
-    (job_dir / "work").mkdir(exist_ok=True)
+    questions = {task["question"] for task in job["tasks"]}
+    runtime["inputs"] = _load_inputs(int(option("--inputs-fd")), questions)
+    work_root.mkdir(parents=True, exist_ok=True)
     baseline_kb = _rss_kb(os.getpid()) or 0
     pending = list(job["tasks"])
     running: dict[int, _Worker] = {}
@@ -96,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         while pending or running:
             while pending and len(running) < max(1, int(job.get("parallel", 1))):
                 held = [fd for w in running.values() for fd in (w.result_fd, w.trip_read_fd)]
-                worker = _start_worker(pending.pop(0), job, job_dir, runtime, baseline_kb, held)
+                worker = _start_worker(pending.pop(0), job, work_root, runtime, baseline_kb, held)
                 running[worker.pid] = worker
             _reap_and_police(running, report_fd)
             if running:
@@ -149,29 +157,21 @@ def _import_runtime() -> dict:
     return {"stubs": stubs, "modules": modules, "collectors": collectors}
 
 
-def _forget_job_files(job_dir: Path) -> None:
-    """Delete ``job.json`` (every submission's source) and the inputs once read: no worker can
-    read a classmate's answer or tamper with a later question's inputs (the parent writes them
-    again for each child it starts)."""
-    import shutil
-
-    (job_dir / "job.json").unlink(missing_ok=True)
-    shutil.rmtree(job_dir / "inputs", ignore_errors=True)
-
-
-def _load_inputs(job_dir: Path, questions: set[str]) -> dict[str, dict]:
-    """Every question's test inputs, read once here: a worker needs no file of the job."""
+def _load_inputs(fd: int, questions: set[str]) -> dict[str, dict]:
+    """Every question's test inputs (``<question_id>/<name>`` in one npz; a question may have
+    none), read once here: a worker needs no file of the job."""
     import numpy as np
 
-    inputs = {}
-    for qid in questions:
-        with np.load(job_dir / "inputs" / f"{qid}.npz", allow_pickle=False) as archive:
-            inputs[qid] = {name: archive[name] for name in archive.files}
+    inputs: dict[str, dict] = {qid: {} for qid in questions}
+    with os.fdopen(fd, "rb") as handle, np.load(handle, allow_pickle=False) as archive:
+        for name in archive.files:
+            qid, _, key = name.partition("/")
+            inputs.setdefault(qid, {})[key] = archive[name]
     return inputs
 
 
 def _start_worker(
-    task: dict, job: dict, job_dir: Path, runtime: dict, baseline_kb: int, held: list[int]
+    task: dict, job: dict, work_root: Path, runtime: dict, baseline_kb: int, held: list[int]
 ) -> _Worker:
     """Fork the worker of ``task``. ``held``: the descriptors of the other running workers
     (their result memfds and trip-wire pipes), closed in the new one."""
@@ -192,8 +192,8 @@ def _start_worker(
                 os.close(runtime["relay_fd"])  # its own channel only, before any student code
                 runtime["relay_fd"] = None
             runtime["channel_fd"] = channel_fd
-            work = job_dir / "work" / key
-            _worker_main(qid, submission, job, job_dir, work, result_fd, trip_write, runtime)
+            work = work_root / key
+            _worker_main(qid, submission, job, work, result_fd, trip_write, runtime)
         finally:
             os._exit(70)
     os.close(trip_write)
@@ -339,7 +339,7 @@ def _vm_size_kb() -> int | None:
 # ---------------------------------------------------------------- the worker
 
 
-def _worker_main(qid, submission, job, job_dir, work, result_fd, trip_fd, runtime) -> None:
+def _worker_main(qid, submission, job, work, result_fd, trip_fd, runtime) -> None:
     """Run one question's collect on the submission; always ends with os._exit.
 
     The results go to ``result_fd``, a memory file the zygote made before the fork (so a
@@ -351,7 +351,7 @@ def _worker_main(qid, submission, job, job_dir, work, result_fd, trip_fd, runtim
         _isolate(work, int(job["limits"][qid]["memory_mb"]))
         _cap_processes(job.get("process_headroom"))
         _forget_others(job, submission, runtime, qid)
-        observations = _run_question(qid, submission, job, job_dir, runtime, trip_fd)
+        observations = _run_question(qid, submission, job, runtime, trip_fd)
         if os.getpid() == pid:  # a fork made by student code must not write results
             data = observations.to_bytes()
             while data:
@@ -441,7 +441,7 @@ def _drop_privileges(workdir: Path) -> None:
     os.environ["USER"] = os.environ["LOGNAME"] = user
 
 
-def _run_question(qid, submission, job, job_dir, runtime, trip_fd):
+def _run_question(qid, submission, job, runtime, trip_fd):
     import keras
     import tensorflow as tf
 

@@ -7,10 +7,11 @@ Levels, strongest first (:func:`isolation_level` says which one this machine giv
   read-only binds of the system libraries and the Python environment (``sys.prefix``,
   ``sys.base_prefix``), the child's assembled code (``grader/collect`` and the few grader modules
   the child imports, the answer-free ``tp_ae``: :func:`grader.sandbox.assemble_child_code`), a
-  private tmpfs for ``/tmp``, and the job folder as the only writable place. The batch folder,
-  ``OUT``, ``solutions/``, ``grader/checks``, the reference answers, the repository's other
-  files and the rest of the machine do not exist inside; nothing outside is reachable by network
-  (its loopback is its own); every process it starts dies with it. The other questions'
+  private tmpfs for ``/tmp`` as the only writable place (the job is handed over as
+  descriptors of files without a path). The job folder, the batch folder, ``OUT``,
+  ``solutions/``, ``grader/checks``, the reference answers, the repository's other files and
+  the rest of the machine do not exist inside; nothing outside is reachable by network (its
+  loopback is its own); every process it starts dies with it. The other questions'
   reference values come from a trusted process outside (:mod:`grader.reference_server`). Each
   worker's process count is capped (``RLIMIT_NPROC``, :func:`grader._child._cap_processes`);
   the kernel does not apply that cap to root's processes, so it binds only when the grader does
@@ -102,7 +103,7 @@ def describe(level: str) -> str:
     """One line for the start of ``tp-ae grade``."""
     return {
         "bubblewrap": "isolation: bubblewrap (own user, pid, network and ipc namespaces; "
-        "only the job folder writable; no reference answer inside)",
+        "only a private /tmp writable; no reference answer inside)",
         "separate-uid": "isolation: separate uid (bubblewrap unavailable; workers run as "
         f"${SANDBOX_USER_ENV})",
         "none": "isolation: none (bubblewrap unavailable and no sandbox user): "
@@ -129,14 +130,15 @@ def _namespace_args() -> list[str]:
 
 def bubblewrap_command(
     argv: list[str],
-    job_dir: Path,
+    job_dir: Path | None,
     packages: list[Path],
     env: dict[str, str],
     hidden: list[Path] = (),
 ) -> list[str]:
     """``argv`` run under bwrap: read-only system, Python environment and ``packages`` (folders
     of code, e.g. the assembled child code of :func:`grader.sandbox.assemble_child_code`), a
-    private ``/tmp``, ``job_dir`` writable and the working directory, ``env`` as the whole
+    private ``/tmp``, ``job_dir`` writable and the working directory (None: none, the working
+    directory is ``/tmp``), ``env`` as the whole
     environment (HOME and TMPDIR point into ``/tmp``). Each folder of ``hidden`` that lies in a
     bound folder (an installed ``tp_ae`` in the Python environment) is covered by an empty
     tmpfs."""
@@ -165,8 +167,11 @@ def bubblewrap_command(
         real = os.path.realpath(folder)
         if os.path.isdir(real) and any(real.startswith(root + os.sep) for root in seen):
             args += ["--tmpfs", real]
-    job = str(Path(job_dir).resolve())
-    args += ["--bind", job, job, "--chdir", job]
+    if job_dir is None:
+        args += ["--chdir", "/tmp"]
+    else:
+        job = str(Path(job_dir).resolve())
+        args += ["--bind", job, job, "--chdir", job]
     inner = dict(env)
     inner.update({"HOME": "/tmp", "TMPDIR": "/tmp"})
     inner.pop(SANDBOX_USER_ENV, None)  # no passwd inside: the namespaces do that job

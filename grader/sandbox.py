@@ -138,11 +138,12 @@ def run_child(
         spawns_left = MAX_SPAWNS + len(tasks)
         while remaining and spawns_left > 0:
             spawns_left -= 1
-            _write_job(job_dir, submissions, config, remaining, parallel, threads, seed)
-            _write_inputs(job_dir, inputs, remaining)  # the child deletes both once read
-            finished, started = _spawn_and_wait(
-                job_dir, code_dir, config, remaining, parallel, cancel, record
-            )
+            job = _job_file(submissions, config, remaining, parallel, threads, seed)
+            drawn = _inputs_file(inputs, remaining)
+            with job, drawn:  # no path: the child reads both through their descriptors
+                finished, started = _spawn_and_wait(
+                    job_dir, code_dir, (job, drawn), config, remaining, parallel, cancel, record
+                )
             if cancel is not None and cancel.is_set():
                 break
             died_in = [t for t in remaining if t not in outcomes and _key(t) in started]
@@ -182,7 +183,8 @@ def _key(task: Task) -> str:
     return f"{task[0]}.{task[1]}"
 
 
-def _write_job(job_dir, submissions, config, tasks, parallel, threads, seed) -> None:
+def _job_file(submissions, config, tasks, parallel, threads, seed):
+    """The job as JSON in an unlinked temporary file, positioned at its start."""
     questions = sorted({q for _, q in tasks})
     job = {
         "tasks": [{"key": _key(t), "submission": t[0], "question": t[1]} for t in tasks],
@@ -202,15 +204,23 @@ def _write_job(job_dir, submissions, config, tasks, parallel, threads, seed) -> 
         else None,
         "submissions": [_submission_spec(s) for s in submissions],
     }
-    (job_dir / "job.json").write_text(json.dumps(job), encoding="utf-8")
+    handle = tempfile.TemporaryFile()
+    handle.write(json.dumps(job).encode("utf-8"))
+    handle.seek(0)
+    return handle
 
 
-def _write_inputs(job_dir: Path, inputs: dict[str, dict[str, np.ndarray]], tasks) -> None:
-    folder = job_dir / "inputs"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir()
-    for qid in sorted({q for _, q in tasks}):
-        np.savez(folder / f"{qid}.npz", **inputs[qid])
+def _inputs_file(inputs: dict[str, dict[str, np.ndarray]], tasks):
+    """The tasks' questions' inputs, one npz (``<question_id>/<name>``) in an unlinked file."""
+    arrays = {
+        f"{qid}/{name}": array
+        for qid in sorted({q for _, q in tasks})
+        for name, array in inputs[qid].items()
+    }
+    handle = tempfile.TemporaryFile()
+    np.savez(handle, **arrays)
+    handle.seek(0)
+    return handle
 
 
 def _submission_spec(submission: Submission) -> dict:
@@ -227,7 +237,7 @@ def _submission_spec(submission: Submission) -> dict:
     }
 
 
-def _spawn_and_wait(job_dir, code_dir, config, tasks, parallel, cancel, record):
+def _spawn_and_wait(job_dir, code_dir, files, config, tasks, parallel, cancel, record):
     """Run one child (and its reference process) until it ends (or the deadline, or cancel);
     report outcomes as they appear, read from the child's report pipe. Returns (how many tasks
     finished, the keys of the tasks it started)."""
@@ -239,11 +249,15 @@ def _spawn_and_wait(job_dir, code_dir, config, tasks, parallel, cancel, record):
     level = isolation.isolation_level()
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     report_read, report_write = os.pipe()
-    argv = [sys.executable, "-m", "grader._child", str(job_dir)]
+    job_fd, inputs_fd = (f.fileno() for f in files)
+    # under bubblewrap the workers' folders are in the sandbox's private /tmp
+    work = "/tmp/tp-ae-work" if level == "bubblewrap" else str(job_dir / "work")
+    argv = [sys.executable, "-m", "grader._child", "--work", work]
+    argv += ["--job-fd", str(job_fd), "--inputs-fd", str(inputs_fd)]
     argv += ["--relay-fd", str(theirs.fileno()), "--report-fd", str(report_write)]
-    if level == "bubblewrap":  # only the job folder, the child's code and Python exist inside
+    if level == "bubblewrap":  # only the child's code and Python exist inside
         argv = isolation.bubblewrap_command(
-            argv, job_dir, [code_dir], env, hidden=_installed_packages()
+            argv, None, [code_dir], env, hidden=_installed_packages()
         )
     total = sum(config[q].timeout_seconds for _, q in tasks)
     deadline = time.monotonic() + STARTUP_SECONDS + total / max(1, parallel) + 30
@@ -268,7 +282,7 @@ def _spawn_and_wait(job_dir, code_dir, config, tasks, parallel, cancel, record):
             stdout=log,
             stderr=log,
             env=env,
-            pass_fds=(theirs.fileno(), report_write),
+            pass_fds=(theirs.fileno(), report_write, job_fd, inputs_fd),
             start_new_session=True,
         )
     os.close(report_write)

@@ -221,3 +221,13 @@ def test_installed_packages_inside_a_bound_folder_are_covered(tmp_path, monkeypa
     assert str(installed.resolve()) in covered
     assert str(elsewhere.resolve()) not in covered
     assert args.index(str(installed.resolve())) > args.index(str(venv.resolve()))
+
+
+def test_without_a_job_folder_only_a_private_tmp_is_writable(monkeypatch):
+    """With no job folder (how the grader runs the child), is nothing of the host bound
+    writable, the working directory the sandbox's own /tmp?"""
+    monkeypatch.setattr(isolation, "bwrap_path", lambda: "/usr/bin/bwrap")
+    args = isolation.bubblewrap_command(["python"], None, [Path("/opt/code")], {})
+    assert "--bind" not in args
+    assert args[args.index("--chdir") + 1] == "/tmp"
+    assert args[args.index("--tmpfs") + 1] == "/tmp"
