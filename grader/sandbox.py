@@ -2,12 +2,14 @@
 
 :func:`run_child` assembles, once per run, the only code the child can import
 (:func:`assemble_child_code`: ``grader/collect``, the few grader modules the child needs and the
-answer-free ``tp_ae``; no reference answer, no ``grader/checks``), writes a job folder (private,
-temporary) describing tasks, one per (submission, question), starts the trusted reference
+answer-free ``tp_ae``; no reference answer, no ``grader/checks``), writes the job (tasks, one
+per (submission, question)) and the drawn inputs to unlinked files, starts the trusted reference
 process (:mod:`grader.reference_server`, outside the sandbox) and ``python -m grader._child``
-(in the sandbox, :mod:`grader.isolation`), each in its own session, and reads back one
+(in the sandbox, :mod:`grader.isolation`), each in its own session, hands the child the files'
+descriptors, and reads back from the child's report pipe (:mod:`grader.protocol`) one
 :class:`RawOutcome` per task as it finishes: a status and, when the question's worker finished,
-the plain observations it recorded. TensorFlow is imported once per child, however many
+the plain observations it recorded. A private folder of the parent holds only the child's log
+(and, without bubblewrap, the workers' folders). TensorFlow is imported once per child, however many
 submissions it serves. A child that dies is started again for the tasks left: the task that was
 running when it died gets ``exited`` (when several were running, they are retried one at a
 time, so that only the culprit loses points). The child's process group, every worker's group
