@@ -37,7 +37,7 @@ def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     """The top-level parser; only the subcommand named in ``argv`` gets its module imported."""
     parser = argparse.ArgumentParser(
         prog="tp-ae",
-        description="Autoencoders and VAEs on MNIST: a course lab, its exercises and its grader.",
+        description="Autoencoders and VAEs on MNIST: the course lab's helpers and commands.",
     )
     parser.add_argument("--debug", action="store_true", help="show full tracebacks on errors")
     parser.add_argument("--version", action="version", version=_version())
