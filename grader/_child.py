@@ -63,6 +63,7 @@ from grader import protocol
 
 SANDBOX_USER_ENV = "TP_AE_SANDBOX_USER"  # when root: the user that runs the workers
 POLL_SECONDS = 0.05
+HEARTBEAT_SECONDS = 2.0  # the zygote says it is alive this often (grader.sandbox.SILENCE_SECONDS)
 ADDRESS_SPACE_SLACK_MB = 8192  # RLIMIT_AS backstop on top of the cap (TF reserves virtual memory)
 FILE_SIZE_LIMIT = 256 * 2**20  # no file a worker writes may grow past this (RLIMIT_FSIZE)
 
@@ -100,8 +101,12 @@ def main(argv: list[str] | None = None) -> int:
     baseline_kb = _rss_kb(os.getpid()) or 0
     pending = list(job["tasks"])
     running: dict[int, _Worker] = {}
+    last_beat = 0.0
     try:
         while pending or running:
+            if time.monotonic() - last_beat > HEARTBEAT_SECONDS:  # a stopped zygote goes silent
+                protocol.write_frame(report_fd, {"event": "alive"})
+                last_beat = time.monotonic()
             while pending and len(running) < max(1, int(job.get("parallel", 1))):
                 held = [fd for w in running.values() for fd in (w.result_fd, w.trip_read_fd)]
                 worker = _start_worker(pending.pop(0), job, work_root, runtime, baseline_kb, held)

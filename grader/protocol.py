@@ -8,7 +8,8 @@ A frame is a 4-byte big-endian length, a JSON object of that many bytes (at most
 trusts none of it. Two kinds, by ``event``:
 
 1. ``"started"``: ``key`` (the task, "<submission index>.<question id>") and ``pid`` (the
-   worker's, in the child's pid namespace);
+   worker's, in the child's pid namespace); ``"alive"``: nothing (every 2 s: a child that
+   goes silent, stopped by a worker's SIGSTOP, is killed);
 2. ``"outcome"``: ``key``, ``protocol`` (:data:`VERSION`), ``status`` (one of
    :data:`STATUSES`), ``detail`` (str), ``seconds`` (finite float >= 0), ``tripped`` (list of
    str); for status ``ok`` the payload is the result: an

@@ -42,6 +42,7 @@ from grader.observations import Observations, observations_from_bytes
 from grader.submission import Submission
 
 STARTUP_SECONDS = 240.0  # importing TensorFlow on a loaded machine; beyond it the child is stuck
+SILENCE_SECONDS = 20.0  # no frame (the child beats every 2 s) this long once started: stopped
 MAX_SPAWNS = 3  # child processes for a job, on top of one per task that kills its child
 PROCESS_HEADROOM = 512  # tasks (processes, threads) a worker may add in the sandbox (RLIMIT_NPROC)
 SANDBOX_USER_ENV = "TP_AE_SANDBOX_USER"  # read by the child when it runs as root
@@ -290,6 +291,7 @@ def _spawn_and_wait(job_dir, code_dir, files, config, tasks, parallel, cancel, r
     os.close(report_write)
     reader = threading.Thread(target=_read_frames, args=(report_read, frames), daemon=True)
     reader.start()
+    last_frame, heard = time.monotonic(), False
     try:
         while True:
             ended = False
@@ -301,6 +303,7 @@ def _spawn_and_wait(job_dir, code_dir, files, config, tasks, parallel, cancel, r
                 if frame is _END:
                     ended = True
                 else:
+                    last_frame, heard = time.monotonic(), True
                     for key, outcome in _accept_frame(frame, pending, started):
                         record(pending.pop(key), outcome)
                         finished += 1
@@ -311,6 +314,10 @@ def _spawn_and_wait(job_dir, code_dir, files, config, tasks, parallel, cancel, r
             if ended or not pending:
                 break
             if time.monotonic() > deadline or (cancel is not None and cancel.is_set()):
+                break
+            # a child stopped (SIGSTOP from a worker) or wedged is killed, its running tasks
+            # retried one at a time (run_child), so that the culprit alone loses points
+            if time.monotonic() - last_frame > (SILENCE_SECONDS if heard else STARTUP_SECONDS):
                 break
     finally:
         _kill_everything(process, started, namespaced=level == "bubblewrap")

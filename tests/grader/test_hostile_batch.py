@@ -71,6 +71,12 @@ def kl_divergence(z_mean, z_log_var):
                     pass
     return -0.5 * tf.reduce_sum(1 + z_log_var - tf.square(z_mean) - tf.exp(z_log_var), axis=-1)
 """,
+    "stops_the_zygote": """
+def kl_divergence(z_mean, z_log_var):
+    import os, signal, tensorflow as tf
+    os.kill(os.getppid(), signal.SIGSTOP)  # the child that forked this worker
+    return -0.5 * tf.reduce_sum(1 + z_log_var - tf.square(z_mean) - tf.exp(z_log_var), axis=-1)
+""",
     "daemon": """
 def kl_divergence(z_mean, z_log_var):
     import os, time, tensorflow as tf
@@ -217,7 +223,10 @@ def test_a_hostile_batch_grades_every_entry_and_moves_no_victim(tmp_path, monkey
     assert set(refused) >= {"fifo", "zero", "root", "empty", "bad", "crc"}
     assert all(len(reason.splitlines()) == 1 for reason in refused.values())
 
+    started = time.monotonic()
     results = grade_submissions(readable, config_from_mapping({}), questions=QUESTIONS)
+    # a stopped child is noticed by its silence (20 s), not by the batch's deadline (minutes)
+    assert time.monotonic() - started < 180
     assert set(results) == set(readable)
     assert {"victim", "dupont", "MARTIN", "deep"} <= set(results)
     victim = {q.question_id: q for q in results["victim"].questions}
@@ -227,6 +236,8 @@ def test_a_hostile_batch_grades_every_entry_and_moves_no_victim(tmp_path, monkey
         row = {q.question_id: q for q in results[f"hostile_{name}"].questions}
         assert row["add_noise"].points_earned == row["add_noise"].points_possible
     assert results["deep"].load_error
+    stopper = results["hostile_stops_the_zygote"].question("kl_divergence")
+    assert stopper.status.value == "exited" and stopper.points_earned == 0  # the culprit only
     for name in ANSWER_ATTACKS:  # no oracle, no formula: the values' points are lost
         kl = results[f"hostile_{name}"].question("kl_divergence")
         values = [c for c in kl.checks if c.name.startswith("values match")]
