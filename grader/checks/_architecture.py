@@ -1,9 +1,9 @@
 """Comparing a model's layers with the handout's architecture (parent side, plain data).
 
-The child describes each layer as a dict (:func:`grader.checks._keras.describe_layer`); here the
-layers become tokens such as ``Conv2D(8, 3x3, stride 2, same)`` or ``LeakyReLU(0.2)`` (an
-activation given as a layer or as ``activation=`` reads the same), and the sequence is compared
-with the handout's, naming the first differences.
+The child describes each layer as a dict (:func:`tp_ae.selfcheck.keras_facts.describe_layer`);
+here the layers become tokens such as ``Conv2D(8, 3x3, stride 2, same)`` or ``LeakyReLU(0.2)``
+(an activation given as a layer or as ``activation=`` reads the same), and the sequence is
+compared with the handout's, naming the first differences.
 
 Where the child recorded the layer graph (which layer feeds which, and the layers called on the
 model's tensors that are not part of it: ``grader.collect._keras.layer_graph``), the tokens

@@ -39,6 +39,7 @@ from grader.collect._vae import (  # noqa: F401 - the shared constants, read fro
     N,
 )
 from grader.observations import Observations
+from tp_ae.selfcheck.draws import excess_kurtosis, is_standard
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,7 @@ def _reparameterisation(obs: Observations):
     mu, lv, z = np.float64(mu), np.float64(lv), np.float64(z)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         eps = (z - mu) / np.exp(0.5 * lv)
-        if _standard(eps) and abs(_excess_kurtosis(eps)) < 0.5:
+        if is_standard(eps) and abs(excess_kurtosis(eps)) < 0.5:
             return check(name, 0.2, True)
         message = (
             f"(z - z_mean) / exp(0.5 z_log_var) has mean {eps.mean():.3g} and sd "
@@ -191,19 +192,19 @@ def _reparameterisation(obs: Observations):
                 "your sampler draws one eps for the whole batch, shared by every image: draw it "
                 "with z_mean's full shape, keras.random.normal(ops.shape(z_mean))"
             )
-        elif _standard((z - mu) / np.exp(lv)):
+        elif is_standard((z - mu) / np.exp(lv)):
             hint = (
                 f"your sampler's sd is exp(z_log_var), the variance (measured sd {sd:.3g}), "
                 "where the standard deviation exp(0.5 * z_log_var) is needed"
             )
-        elif _standard((z - mu) / np.exp(2 * lv)):
+        elif is_standard((z - mu) / np.exp(2 * lv)):
             hint = (
                 f"your sampler's sd is exp(2 * z_log_var) (measured sd {sd:.3g}); the standard "
                 "deviation is exp(0.5 * z_log_var)"
             )
-        elif _standard((z - mu) / np.sqrt(np.abs(lv))):
+        elif is_standard((z - mu) / np.sqrt(np.abs(lv))):
             hint = "you used the variance where the log-variance is expected: sd = exp(0.5 lv)"
-        elif _standard((z - lv) / np.exp(0.5 * mu)):
+        elif is_standard((z - lv) / np.exp(0.5 * mu)):
             hint = (
                 "z_mean and z_log_var are swapped: Sampling()([z_mean, z_log_var]) and the "
                 "encoder returns [z_mean, z_log_var, z], in this order"
@@ -215,24 +216,9 @@ def _reparameterisation(obs: Observations):
     return check(name, 0.2, False, message, hint)
 
 
-def _standard(eps: np.ndarray) -> bool:
-    """Mean about 0 and sd about 1 (4,096 draws: se 0.016 and 0.011)."""
-    eps = eps[np.isfinite(eps)]
-    return eps.size > 100 and abs(eps.mean()) < 0.1 and abs(eps.std() - 1) < 0.1
-
-
-def _excess_kurtosis(eps: np.ndarray) -> float:
-    """0 for a Gaussian, -1.2 for a uniform (4,096 draws: se 0.08); nan on too few draws."""
-    eps = eps[np.isfinite(eps)]
-    if eps.size < 100 or eps.std() == 0:
-        return float("nan")
-    centred = (eps - eps.mean()) / eps.std()
-    return float(np.mean(centred**4)) - 3
-
-
 def _uniform(eps: np.ndarray) -> bool:
     """Draws shaped like a uniform: excess kurtosis near -1.2, far from a Gaussian's 0."""
-    return abs(_excess_kurtosis(eps) + 1.2) < 0.4
+    return abs(excess_kurtosis(eps) + 1.2) < 0.4
 
 
 def vae_layers(z_dim: int, hidden_dim: int) -> tuple[list[str], list[str]]:

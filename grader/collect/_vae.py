@@ -30,24 +30,16 @@ def collect(builds: Builds, fn: Callable, inputs: dict[str, np.ndarray], probe: 
     short fit (the losses it trains with are relays to the trusted reference process)."""
     import keras
 
-    from grader.collect._keras import model_facts, sampler_index
+    from tp_ae.selfcheck.keras_facts import collect_models, sampler_index
 
     x = inputs["train"][:N]
     models = {}
     for z_dim, kwargs in builds:
         key = f"z{z_dim}"
-        ok, built = probe.call(f"{key}.build", fn, **kwargs)
-        if not ok:
-            continue
-        ok, parts = probe.attempt(f"{key}.returned", lambda built=built: tuple(built))
-        probe.put(f"{key}.returned", {"type": type(built).__name__, "len": len(parts or ())})
-        if not ok or len(parts) != 3:
+        parts = collect_models(probe, key, fn, kwargs, ("encoder", "decoder", "vae"))
+        if parts is None:
             continue
         models[z_dim] = parts
-        for name, model in zip(("encoder", "decoder", "vae"), parts, strict=True):
-            ok, facts = probe.attempt(f"{key}.{name}.facts", lambda m=model: model_facts(m))
-            if ok:
-                probe.put(f"{key}.{name}.facts", facts)
         encoder, decoder, _ = parts
         ok, index = probe.attempt(f"{key}.sampler", lambda e=encoder: sampler_index(e))
         if ok:
@@ -66,20 +58,10 @@ def collect(builds: Builds, fn: Callable, inputs: dict[str, np.ndarray], probe: 
 
 def _collect_reparameterisation(encoder, x, probe) -> None:
     """Shift the heads' biases (mu ~ +1, lv ~ +2), then draw z for 8 images x 256 repeats."""
+    from tp_ae.selfcheck.keras_facts import shift_head_biases
 
-    def shift() -> list[bool]:
-        done = []
-        for index, amount in ((0, MU_SHIFT), (1, LV_SHIFT)):
-            layer = encoder.outputs[index]._keras_history.operation
-            bias = getattr(layer, "bias", None)
-            if bias is not None and tuple(bias.shape) == tuple(encoder.outputs[index].shape[1:]):
-                bias.assign(bias + amount)
-                done.append(True)
-            else:
-                done.append(False)
-        return done
-
-    ok, shifted = probe.attempt("reparam.shift", shift)
+    shifts = ((0, MU_SHIFT), (1, LV_SHIFT))
+    ok, shifted = probe.attempt("reparam.shift", lambda: shift_head_biases(encoder, shifts))
     probe.put("reparam.shifted", bool(ok and all(shifted)))
     repeated = np.repeat(x, REPEATS, axis=0)
     ok, outputs = probe.attempt("reparam", lambda: list(encoder(repeated)))

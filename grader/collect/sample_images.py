@@ -19,33 +19,16 @@ N_IMAGES = 600
 KEPT_PIXELS = 16  # pixels of each image sent back (the first z_dim carry z)
 
 
-def make_probe_decoder(z_dim: int):
-    """A keras.Model: z (N, z_dim) -> image (N, 28, 28, 1), pixels [0, z_dim) = sigmoid(z)."""
-    import keras
-    from keras import ops
-
-    class ProbeDecoder(keras.Model):
-        def call(self, z):
-            if z.shape[-1] != z_dim:
-                raise ValueError(
-                    f"this decoder takes z of shape (N, {z_dim}), got {tuple(z.shape)}: "
-                    "draw z with the z_dim argument"
-                )
-            z = ops.cast(z, "float32")
-            rest = ops.full((ops.shape(z)[0], 28 * 28 - z_dim), 0.5, dtype="float32")
-            return ops.reshape(ops.concatenate([ops.sigmoid(z), rest], axis=1), (-1, 28, 28, 1))
-
-    return ProbeDecoder(name="probe_decoder")
-
-
 def collect(fn: Callable, inputs: dict[str, np.ndarray], probe: Probe) -> None:
     """Several calls on probe decoders; first 16 pixels of each image, type, range."""
-    decoder = make_probe_decoder(Z_DIM)
+    from tp_ae.selfcheck.keras_facts import probe_decoder
+
+    decoder = probe_decoder(Z_DIM)
     calls = {
         "seed7": (decoder, N_IMAGES, {"z_dim": Z_DIM, "seed": 7}),
         "seed7.again": (decoder, N_IMAGES, {"z_dim": Z_DIM, "seed": 7}),
         "seed8": (decoder, N_IMAGES, {"z_dim": Z_DIM, "seed": 8}),
-        "default": (make_probe_decoder(10), 5, {}),
+        "default": (probe_decoder(10), 5, {}),
     }
     for key, (dec, n, kwargs) in calls.items():
         ok, images = probe.call(key, fn, dec, n, **kwargs)

@@ -25,12 +25,12 @@ def test_layer_tokens_read_activations_given_either_way():
 def test_activation_objects_read_as_names_not_generated_layer_names():
     """Does activation=LeakyReLU(0.2) (a layer object) read as LeakyReLU(0.2), and the
     function leaky_relu as Keras's default slope 0.2, never a generated name?"""
-    from grader.checks._keras import _activation_name
+    from tp_ae.selfcheck.keras_facts import activation_name
 
     layer = {"class_name": "LeakyReLU", "config": {"name": "leaky_re_lu_7", "negative_slope": 0.2}}
     function = {"module": "keras.activations", "class_name": "function", "config": "leaky_relu"}
-    as_layer = [{"class": "Dense", "units": 512, "activation": _activation_name(layer)}]
-    as_function = [{"class": "Dense", "units": 512, "activation": _activation_name(function)}]
+    as_layer = [{"class": "Dense", "units": 512, "activation": activation_name(layer)}]
+    as_function = [{"class": "Dense", "units": 512, "activation": activation_name(function)}]
     want = ["Dense(512)", "LeakyReLU(0.2)"]
     assert _architecture.layer_tokens(as_layer) == _architecture.layer_tokens(as_function) == want
 

@@ -14,13 +14,13 @@ from tp_ae.selfcheck.checks import Environment
 from tp_ae.selfcheck.checks._models import (
     architecture_hint,
     build_error,
-    collect_models,
     decoder_check,
     differences,
     layer_tokens,
     returned_check,
 )
 from tp_ae.selfcheck.data import QuestionData
+from tp_ae.selfcheck.keras_facts import collect_models
 from tp_ae.selfcheck.recorder import Recorder
 from tp_ae.selfcheck.results import CheckResult
 

@@ -14,16 +14,6 @@ from tp_ae.selfcheck.data import QuestionData
 from tp_ae.selfcheck.recorder import Recorder
 from tp_ae.selfcheck.results import CheckResult
 
-_CONFIG_KEYS = (
-    "units",
-    "filters",
-    "kernel_size",
-    "strides",
-    "padding",
-    "activation",
-    "negative_slope",
-    "target_shape",
-)
 _ACTIVATIONS = {
     "sigmoid": "sigmoid",
     "leaky_relu": "LeakyReLU(0.2)",
@@ -31,74 +21,6 @@ _ACTIVATIONS = {
     "tanh": "tanh",
     "softmax": "softmax",
 }
-
-
-def model_facts(model: object) -> dict:
-    """Class, whether it is a keras.Model, parameter count, its layers flattened."""
-    import keras
-
-    facts = {"type": type(model).__name__, "is_model": isinstance(model, keras.Model)}
-    if facts["is_model"]:
-        try:
-            facts["params"] = int(model.count_params())
-        except ValueError:  # a subclassed model (the VAE) is not built before its first call
-            facts["params"] = None
-        facts["layers"] = [describe_layer(layer) for layer in _flat_layers(model)]
-    return facts
-
-
-def _flat_layers(model) -> list:
-    import keras
-
-    found = []
-    for layer in model.layers:
-        if isinstance(layer, keras.Model):
-            found.extend(_flat_layers(layer))
-        elif type(layer).__name__ != "InputLayer":
-            found.append(layer)
-    return found
-
-
-def sampler_index(encoder) -> int | None:
-    """Index, in the encoder's flattened layers, of the layer that outputs z (its third
-    output); None when it is not one of them (a nested model, a bare op)."""
-    operation = encoder.outputs[2]._keras_history.operation
-    for index, layer in enumerate(_flat_layers(encoder)):
-        if layer is operation:
-            return index
-    return None
-
-
-def _activation_name(value: dict) -> str:
-    """A serialised ``activation=`` as a plain name, never a generated layer name:
-    ``leaky_relu`` for a function, ``LeakyReLU(0.2)`` for a layer (with its slope)."""
-    config = value.get("config")
-    cls = value.get("class_name", "")
-    if isinstance(config, str):  # a function, e.g. keras.activations.leaky_relu
-        return config
-    config = config if isinstance(config, dict) else {}
-    if cls == "LeakyReLU":
-        return f"LeakyReLU({float(config.get('negative_slope', 0.3)):g})"
-    if cls == "Activation":
-        return str(config.get("activation", "linear"))
-    return {"ReLU": "relu"}.get(cls, cls or str(config.get("name")))
-
-
-def describe_layer(layer) -> dict:
-    try:
-        config = layer.get_config()
-    except Exception:  # noqa: BLE001 - a custom layer without get_config
-        config = {}
-    described = {"class": type(layer).__name__}
-    for key in _CONFIG_KEYS:
-        if key in config:
-            value = config[key]
-            if isinstance(value, dict):  # a serialised activation: a layer or a function
-                value = _activation_name(value)
-            if not isinstance(value, (int, float, str, list, tuple, type(None))):
-                value = getattr(value, "__name__", type(value).__name__)
-            described[key] = list(value) if isinstance(value, tuple) else value
-    return described
 
 
 def layer_tokens(layers: list[dict]) -> list[str]:
@@ -196,23 +118,6 @@ def build_error(rec: Recorder, key: str, call: str) -> str:
     return judge.error_text(rec, f"{key}.build", call) or judge.error_text(
         rec, f"{key}.returned", f"unpacking {call}"
     )
-
-
-def collect_models(rec: Recorder, key: str, fn, kwargs: dict, names: tuple[str, ...]):
-    """Build with ``kwargs``, record what came back and each model's facts; the three models
-    or None."""
-    ok, built = rec.call(f"{key}.build", fn, **kwargs)
-    if not ok:
-        return None
-    ok, parts = rec.attempt(f"{key}.returned", lambda: tuple(built))
-    rec.put(f"{key}.returned", {"type": type(built).__name__, "len": len(parts or ())})
-    if not ok or len(parts) != 3:
-        return None
-    for name, model in zip(names, parts, strict=True):
-        ok, facts = rec.attempt(f"{key}.{name}.facts", lambda m=model: model_facts(m))
-        if ok:
-            rec.put(f"{key}.{name}.facts", facts)
-    return parts
 
 
 def returned_check(data, rec, index, keys_calls, names, expected_text, hint_key) -> CheckResult:

@@ -21,14 +21,14 @@ from tp_ae.selfcheck.checks import Environment
 from tp_ae.selfcheck.checks._models import (
     architecture_hint,
     build_error,
-    collect_models,
     decoder_check,
     differences,
     layer_tokens,
     returned_check,
-    sampler_index,
 )
 from tp_ae.selfcheck.data import QuestionData
+from tp_ae.selfcheck.draws import excess_kurtosis, is_standard
+from tp_ae.selfcheck.keras_facts import collect_models, sampler_index, shift_head_biases
 from tp_ae.selfcheck.recorder import Recorder
 from tp_ae.selfcheck.results import CheckResult
 
@@ -87,19 +87,8 @@ def _own(env: Environment, name: str):
 def _collect_reparameterisation(encoder, x, s: dict, rec: Recorder) -> None:
     """Shift the heads' biases (mu by +1, lv by +2), then draw z for each image many times."""
 
-    def shift() -> list[bool]:
-        done = []
-        for index, amount in ((0, s["mu_shift"]), (1, s["lv_shift"])):
-            layer = encoder.outputs[index]._keras_history.operation
-            bias = getattr(layer, "bias", None)
-            if bias is not None and tuple(bias.shape) == tuple(encoder.outputs[index].shape[1:]):
-                bias.assign(bias + amount)
-                done.append(True)
-            else:
-                done.append(False)
-        return done
-
-    ok, shifted = rec.attempt("reparam.shift", shift)
+    shifts = ((0, s["mu_shift"]), (1, s["lv_shift"]))
+    ok, shifted = rec.attempt("reparam.shift", lambda: shift_head_biases(encoder, shifts))
     rec.put("reparam.shifted", bool(ok and all(shifted)))
     repeated = np.repeat(x, s["repeats"], axis=0)
     ok, outputs = rec.attempt("reparam", lambda: list(encoder(repeated)))
@@ -211,21 +200,6 @@ def _encoder(data: QuestionData, rec: Recorder, n: int) -> CheckResult:
     )
 
 
-def _standard(eps: np.ndarray) -> bool:
-    """Mean about 0 and sd about 1."""
-    eps = eps[np.isfinite(eps)]
-    return eps.size > 100 and abs(eps.mean()) < 0.1 and abs(eps.std() - 1) < 0.1
-
-
-def _excess_kurtosis(eps: np.ndarray) -> float:
-    """0 for a Gaussian, -1.2 for a uniform; nan on too few draws."""
-    eps = eps[np.isfinite(eps)]
-    if eps.size < 100 or eps.std() == 0:
-        return float("nan")
-    centred = (eps - eps.mean()) / eps.std()
-    return float(np.mean(centred**4)) - 3
-
-
 def _sampler_hint(data: QuestionData, mu, lv, z, sd: float, spread: float) -> str:
     """The hint of the known sampler slip whose draws these are, else "" (no guess);
     ``spread``: the largest sd of eps over the draws, per latent dimension."""
@@ -234,11 +208,11 @@ def _sampler_hint(data: QuestionData, mu, lv, z, sd: float, spread: float) -> st
     if spread < 1e-3:
         return data.hint("one_eps")
     slips = (
-        ("variance_used", lambda: _standard((z - mu) / np.exp(lv))),
-        ("exp2_used", lambda: _standard((z - mu) / np.exp(2 * lv))),
-        ("logvar_as_variance", lambda: _standard((z - mu) / np.sqrt(np.abs(lv)))),
-        ("swapped", lambda: _standard((z - lv) / np.exp(0.5 * mu))),
-        ("uniform_eps", lambda: abs(_excess_kurtosis((z - mu) / np.exp(0.5 * lv)) + 1.2) < 0.4),
+        ("variance_used", lambda: is_standard((z - mu) / np.exp(lv))),
+        ("exp2_used", lambda: is_standard((z - mu) / np.exp(2 * lv))),
+        ("logvar_as_variance", lambda: is_standard((z - mu) / np.sqrt(np.abs(lv)))),
+        ("swapped", lambda: is_standard((z - lv) / np.exp(0.5 * mu))),
+        ("uniform_eps", lambda: abs(excess_kurtosis((z - mu) / np.exp(0.5 * lv)) + 1.2) < 0.4),
     )
     for key, found in slips:
         if found():
@@ -257,7 +231,7 @@ def _reparameterisation(data: QuestionData, rec: Recorder) -> CheckResult:
     mu, lv, z = np.float64(mu), np.float64(lv), np.float64(z)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         eps = (z - mu) / np.exp(0.5 * lv)
-        if _standard(eps) and abs(_excess_kurtosis(eps)) < 0.5:
+        if is_standard(eps) and abs(excess_kurtosis(eps)) < 0.5:
             return CheckResult(name, weight, 1.0)
         sd, want = float(np.std(z - mu)), float(np.median(np.exp(0.5 * lv)))
         message = (

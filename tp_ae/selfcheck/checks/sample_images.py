@@ -13,6 +13,7 @@ import numpy as np
 from tp_ae.selfcheck import judge
 from tp_ae.selfcheck.checks import Environment
 from tp_ae.selfcheck.data import QuestionData
+from tp_ae.selfcheck.keras_facts import probe_decoder
 from tp_ae.selfcheck.recorder import Recorder
 from tp_ae.selfcheck.results import CheckResult
 
@@ -21,25 +22,6 @@ MAIN_KEYS = ("seed7", "seed7.again", "seed8", "default")
 
 def _settings(data: QuestionData) -> tuple[int, int, int]:
     return data.setting("z_dim"), data.setting("n_images"), data.setting("kept_pixels")
-
-
-def probe_decoder(z_dim: int):
-    """A keras.Model: z (N, z_dim) -> image (N, 28, 28, 1), pixels [0, z_dim) = sigmoid(z)."""
-    import keras
-    from keras import ops
-
-    class ProbeDecoder(keras.Model):
-        def call(self, z):
-            if z.shape[-1] != z_dim:
-                raise ValueError(
-                    f"this decoder takes z of shape (N, {z_dim}), got {tuple(z.shape)}: "
-                    "draw z with the z_dim argument"
-                )
-            z = ops.cast(z, "float32")
-            rest = ops.full((ops.shape(z)[0], 28 * 28 - z_dim), 0.5, dtype="float32")
-            return ops.reshape(ops.concatenate([ops.sigmoid(z), rest], axis=1), (-1, 28, 28, 1))
-
-    return ProbeDecoder(name="probe_decoder")
 
 
 def collect(fn, data: QuestionData, rec: Recorder, env: Environment) -> None:

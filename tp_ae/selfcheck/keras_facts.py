@@ -1,0 +1,161 @@
+"""Plain facts about what a student's builder returned, shared by the release's self-check and
+the grader's collectors (``grader.collect``), which run in the student's process or sandbox.
+
+Nothing here computes an expected answer: it describes models (class, parameter count, each
+layer's defining configuration, which layer draws z), builds them while recording what came
+back, shifts the VAE heads' biases, and gives ``sample_images`` a probe decoder. A recorder is
+anything with ``call(key, fn, *args, **kwargs)``, ``attempt(key, thunk)`` and ``put(key,
+value)``: ``grader.probe.Probe`` or ``tp_ae.selfcheck.recorder.Recorder``. Keras is imported
+inside the functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Protocol
+
+CONFIG_KEYS = (
+    "units",
+    "filters",
+    "kernel_size",
+    "strides",
+    "padding",
+    "activation",
+    "negative_slope",
+    "target_shape",
+)
+
+
+class Recording(Protocol):
+    """What :func:`collect_models` records through."""
+
+    def call(self, key: str, fn: Callable, *args, **kwargs) -> tuple[bool, object]: ...
+
+    def attempt(self, key: str, thunk: Callable[[], object]) -> tuple[bool, object]: ...
+
+    def put(self, key: str, value: object) -> None: ...
+
+
+def model_facts(model: object) -> dict:
+    """Plain facts about something that should be a ``keras.Model``: its class, whether it is a
+    Model, parameter count, and its layers flattened (nested models expanded)."""
+    import keras
+
+    facts = {"type": type(model).__name__, "is_model": isinstance(model, keras.Model)}
+    if not facts["is_model"]:
+        return facts
+    try:
+        facts["params"] = int(model.count_params())
+    except ValueError:  # a subclassed model (the VAE) is not built before its first call
+        facts["params"] = None
+    facts["layers"] = [describe_layer(layer) for layer in flat_layers(model)]
+    return facts
+
+
+def flat_layers(model) -> list:
+    """The model's layers in order, nested models replaced by their own, input layers left out."""
+    import keras
+
+    layers = []
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            layers.extend(flat_layers(layer))
+        elif type(layer).__name__ != "InputLayer":
+            layers.append(layer)
+    return layers
+
+
+def sampler_index(encoder) -> int | None:
+    """Index, in the encoder's flattened layers, of the layer that outputs z (its third
+    output); None when it is not one of them (a nested model, a bare op)."""
+    operation = encoder.outputs[2]._keras_history.operation
+    for index, layer in enumerate(flat_layers(encoder)):
+        if layer is operation:
+            return index
+    return None
+
+
+def activation_name(value: dict) -> str:
+    """A serialised ``activation=`` as a plain name, never a generated layer name:
+    ``leaky_relu`` for a function, ``LeakyReLU(0.2)`` for a layer (with its slope)."""
+    config = value.get("config")
+    cls = value.get("class_name", "")
+    if isinstance(config, str):  # a function, e.g. keras.activations.leaky_relu
+        return config
+    config = config if isinstance(config, dict) else {}
+    if cls == "LeakyReLU":
+        return f"LeakyReLU({float(config.get('negative_slope', 0.3)):g})"
+    if cls == "Activation":
+        return str(config.get("activation", "linear"))
+    return {"ReLU": "relu"}.get(cls, cls or str(config.get("name")))
+
+
+def describe_layer(layer) -> dict:
+    """The class name and the configuration keys that define the handout's architectures."""
+    try:
+        config = layer.get_config()
+    except Exception:  # noqa: BLE001 - a custom layer without get_config
+        config = {}
+    described = {"class": type(layer).__name__}
+    for key in CONFIG_KEYS:
+        if key in config:
+            value = config[key]
+            if isinstance(value, dict):  # a serialised activation: a layer or a function
+                value = activation_name(value)
+            if not isinstance(value, (int, float, str, list, tuple, type(None))):
+                value = getattr(value, "__name__", type(value).__name__)
+            described[key] = list(value) if isinstance(value, tuple) else value
+    return described
+
+
+def collect_models(rec: Recording, key: str, fn: Callable, kwargs: dict, names: tuple[str, ...]):
+    """Build with ``kwargs``, record what came back (``<key>.build``, ``<key>.returned``) and
+    each model's facts (``<key>.<name>.facts``); the three models, or None."""
+    ok, built = rec.call(f"{key}.build", fn, **kwargs)
+    if not ok:
+        return None
+    ok, parts = rec.attempt(f"{key}.returned", lambda: tuple(built))
+    rec.put(f"{key}.returned", {"type": type(built).__name__, "len": len(parts or ())})
+    if not ok or len(parts) != 3:
+        return None
+    for name, model in zip(names, parts, strict=True):
+        ok, facts = rec.attempt(f"{key}.{name}.facts", lambda m=model: model_facts(m))
+        if ok:
+            rec.put(f"{key}.{name}.facts", facts)
+    return parts
+
+
+def shift_head_biases(encoder, shifts: Iterable[tuple[int, float]]) -> list[bool]:
+    """Add ``amount`` to the bias of the layer giving the encoder's output ``index``, for each
+    ``(index, amount)``; whether each could be shifted (a head without a bias of its output's
+    shape cannot)."""
+    done = []
+    for index, amount in shifts:
+        layer = encoder.outputs[index]._keras_history.operation
+        bias = getattr(layer, "bias", None)
+        if bias is not None and tuple(bias.shape) == tuple(encoder.outputs[index].shape[1:]):
+            bias.assign(bias + amount)
+            done.append(True)
+        else:
+            done.append(False)
+    return done
+
+
+def probe_decoder(z_dim: int):
+    """A keras.Model: z (N, z_dim) -> image (N, 28, 28, 1), pixels [0, z_dim) = sigmoid(z) and
+    0.5 elsewhere, so that which z were decoded can be read back from the images."""
+    import keras
+    from keras import ops
+
+    class ProbeDecoder(keras.Model):
+        def call(self, z):
+            if z.shape[-1] != z_dim:
+                raise ValueError(
+                    f"this decoder takes z of shape (N, {z_dim}), got {tuple(z.shape)}: "
+                    "draw z with the z_dim argument"
+                )
+            z = ops.cast(z, "float32")
+            rest = ops.full((ops.shape(z)[0], 28 * 28 - z_dim), 0.5, dtype="float32")
+            return ops.reshape(ops.concatenate([ops.sigmoid(z), rest], axis=1), (-1, 28, 28, 1))
+
+    return ProbeDecoder(name="probe_decoder")
