@@ -113,11 +113,13 @@ def run(args: argparse.Namespace) -> int:
 def _submissions(args: argparse.Namespace) -> dict[str, Path]:
     """Output name -> path of every submission asked for; reserved output names are renamed."""
     from grader.batch import output_name
-    from grader.submission import batch_entries, unique_names
+    from grader.submission import batch_entries, skipped_entries, unique_names
 
     paths = list(args.paths)
     if args.batch is not None:
         paths += batch_entries(args.batch, exclude=args.out)
+        for entry, why in skipped_entries(args.batch, exclude=args.out):
+            print(f"not graded: {entry.name} ({why})", flush=True)
     if not paths:
         raise TpAeError("no submission given: name files or folders, or use --batch DIR")
     for path in paths:

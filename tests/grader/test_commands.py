@@ -43,8 +43,9 @@ def run(*args: str, cwd: Path = REPO, timeout: float = 300) -> subprocess.Comple
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory) -> Path:
     """A class of three: a .py (right KL), a zip of a folder (add_noise using sigma^2), a
-    notebook with a syntax error in one cell and nothing else."""
+    notebook with a syntax error in one cell and nothing else; and a stray notes.txt."""
     folder = tmp_path_factory.mktemp("class")
+    (folder / "notes.txt").write_text("not a submission\n", encoding="utf-8")
     (folder / "alice.py").write_text(KL, encoding="utf-8")
     with zipfile.ZipFile(folder / "bob.zip", "w") as zf:
         zf.writestr("bob/part1_autoencoders.py", NOISE)
@@ -70,6 +71,7 @@ def test_batch_writes_gradebook_results_and_feedback(graded_batch):
     with (out / "gradebook.csv").open(encoding="utf-8") as handle:
         rows = {row["submission"]: row for row in csv.DictReader(handle)}
     assert list(rows) == ["alice", "bob", "carol"]
+    assert "not graded: notes.txt (not a .py, .ipynb, .zip or folder)" in done.stdout
     assert rows["alice"]["kl_divergence"] == "3" and rows["alice"]["score"] == "3"
     assert 0 < float(rows["bob"]["add_noise"]) < 2
     assert rows["carol"]["score"] == "0" and rows["carol"]["max_score"] == "21"
