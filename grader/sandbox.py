@@ -321,7 +321,7 @@ def _spawn_and_wait(job_dir, code_dir, files, config, tasks, parallel, cancel, r
                 break
     finally:
         _kill_everything(process, started, namespaced=level == "bubblewrap")
-        _kill_group(server)
+        _kill_everything(server, {})  # the reference process's group
         reader.join(timeout=10)
     return finished, set(started)
 
@@ -371,17 +371,6 @@ def _installed_packages() -> list[Path]:
     import tp_ae
 
     return [Path(__file__).resolve().parent, Path(tp_ae.__file__).resolve().parent]
-
-
-def _kill_group(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        pass
 
 
 def _kill_everything(
