@@ -247,10 +247,10 @@ def _reap_and_police(running: dict[int, _Worker], report_fd: int) -> None:
         if done:
             status, detail = _exit_outcome(wait_status, worker)
         elif time.monotonic() > worker.deadline:
-            status = "timeout"
+            status = protocol.TIMEOUT
             detail = f"stopped after {worker.deadline - worker.started:.0f} s"
         elif (_rss_kb(pid) or 0) > worker.memory_limit_kb:
-            status = "memory"
+            status = protocol.MEMORY
             detail = f"used more than {worker.memory_limit_kb // 1024} MB"
         if status is None:
             continue
@@ -265,23 +265,23 @@ def _exit_outcome(wait_status: int, worker: _Worker) -> tuple[str, str]:
     size = os.fstat(worker.result_fd).st_size
     if os.WIFEXITED(wait_status) and os.WEXITSTATUS(wait_status) == 0 and size > 0:
         if size > protocol.MAX_PAYLOAD_BYTES:
-            return "exited", f"its results were too large ({size} bytes)"
-        return "ok", ""
+            return protocol.EXITED, f"its results were too large ({size} bytes)"
+        return protocol.OK, ""
     if os.WIFSIGNALED(wait_status):
         number = os.WTERMSIG(wait_status)
         name = signal.Signals(number).name if number in signal.Signals._value2member_map_ else ""
         if number == signal.SIGKILL:
-            return "memory", "killed by the system (SIGKILL), most likely out of memory"
-        return "exited", f"the process was killed by signal {number} {name}".rstrip()
+            return protocol.MEMORY, "killed by the system (SIGKILL), most likely out of memory"
+        return protocol.EXITED, f"the process was killed by signal {number} {name}".rstrip()
     code = os.WEXITSTATUS(wait_status) if os.WIFEXITED(wait_status) else -1
-    return "exited", f"the process ended (exit code {code}) before returning results"
+    return protocol.EXITED, f"the process ended (exit code {code}) before returning results"
 
 
 def _report_outcome(report_fd: int, worker: _Worker, status: str, detail: str) -> None:
     tripped = _drain(worker.trip_read_fd)
     os.close(worker.trip_read_fd)
     payload = b""
-    if status == "ok":
+    if status == protocol.OK:
         payload = os.pread(worker.result_fd, protocol.MAX_PAYLOAD_BYTES, 0)
     os.close(worker.result_fd)
     outcome = {

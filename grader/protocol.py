@@ -30,7 +30,8 @@ VERSION = 2
 MAX_HEADER_BYTES = 65536
 MAX_PAYLOAD_BYTES = 64 * 2**20  # grader.observations.MAX_FILE_BYTES
 _LENGTH = struct.Struct(">I")
-STATUSES: tuple[str, ...] = ("ok", "timeout", "memory", "exited")
+OK, TIMEOUT, MEMORY, EXITED = "ok", "timeout", "memory", "exited"  # a task's outcome
+STATUSES: tuple[str, ...] = (OK, TIMEOUT, MEMORY, EXITED)
 
 LOAD_ERRORS = "__load_errors__"  # list[str]: statements of the submission that raised at load
 FOUND_IN = "__found_in__"  # str | None: the module the question's function was found in

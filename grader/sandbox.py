@@ -157,7 +157,8 @@ def run_child(
                     record(
                         task,
                         RawOutcome(
-                            "exited", "the grading process died while this question's code ran"
+                            protocol.EXITED,
+                            "the grading process died while this question's code ran",
                         ),
                     )
             if not finished and not died_in:
@@ -167,7 +168,7 @@ def run_child(
             remaining = [t for t in remaining if t not in outcomes]
         if not (cancel is not None and cancel.is_set()):
             for task in remaining:
-                record(task, RawOutcome("exited", "the grading process kept dying; gave up"))
+                record(task, RawOutcome(protocol.EXITED, "the grading process kept dying; gave up"))
         return outcomes
     finally:
         shutil.rmtree(job_dir, ignore_errors=True)
@@ -360,7 +361,7 @@ def _accept_frame(frame: tuple[dict, bytes], pending: dict[str, Task], started: 
         outcome = _parse_outcome(header, payload)
     except Exception as err:  # noqa: BLE001 - whatever the bytes are, they are refused
         outcome = RawOutcome(
-            "exited", f"the results of this question could not be read back ({err})"[:500]
+            protocol.EXITED, f"the results of this question could not be read back ({err})"[:500]
         )
     yield key, outcome
 
@@ -415,7 +416,7 @@ def _parse_outcome(header: dict, payload: bytes) -> RawOutcome:
         raise ValueError("the outcome does not follow the protocol")
     outcome = RawOutcome(header["status"], detail[:2000], seconds)
     outcome.tripped = [str(t)[:200] for t in tripped[:100]]
-    if outcome.status == "ok":
+    if outcome.status == protocol.OK:
         outcome.observations = observations_from_bytes(payload)
         protocol.check_reserved(outcome.observations.values)
     return outcome

@@ -13,6 +13,7 @@ import numpy as np
 from grader import protocol
 from grader.checks import check_module
 from grader.config import QUESTION_PART, QuestionConfig
+from grader.protocol import MEMORY, OK, TIMEOUT
 from grader.results import CheckResult, QuestionResult, Status
 from grader.sandbox import RawOutcome
 from grader.submission import Submission
@@ -20,7 +21,6 @@ from tp_ae.questions import question
 
 SIGNATURE_WEIGHT = 0.1
 # the child's outcome statuses, as grader.protocol declares them (in this order)
-OK, TIMEOUT, MEMORY, EXITED = protocol.STATUSES
 
 
 def new_result(qid: str, config: QuestionConfig, status: str, message: str = "") -> QuestionResult:
