@@ -11,7 +11,7 @@ from grader.checks import check_module
 from grader.config import QUESTION_IDS
 from grader.observations import Observations
 
-from .helpers import fraction
+from .helpers import checked, fraction
 
 
 @pytest.mark.parametrize("qid", QUESTION_IDS)
@@ -19,7 +19,7 @@ def test_check_weights_add_up_to_one(qid, rng):
     """Do the checks of every question share exactly all of its points, even on no data?"""
     module = check_module(qid)
     inputs = module.make_inputs(rng)
-    checks = module.score(inputs, Observations())
+    checks = checked(module, inputs, Observations())
     assert sum(c.weight for c in checks) == pytest.approx(1.0)
     assert fraction(checks) == 0
 
