@@ -2,8 +2,9 @@
 the grader's collectors (``grader.collect``), which run in the student's process or sandbox.
 
 Nothing here computes an expected answer: it describes models (class, parameter count, each
-layer's defining configuration, which layer draws z), builds them while recording what came
-back, shifts the VAE heads' biases, and gives ``sample_images`` a probe decoder. A recorder is
+layer's defining configuration, which layer feeds which, which layer draws z), builds them
+while recording what came back, shifts the VAE heads' biases, and gives ``sample_images`` a
+probe decoder. A recorder is
 anything with ``call(key, fn, *args, **kwargs)``, ``attempt(key, thunk)`` and ``put(key,
 value)``: ``grader.probe.Probe`` or ``tp_ae.selfcheck.recorder.Recorder``. Keras is imported
 inside the functions.
@@ -65,6 +66,76 @@ def flat_layers(model) -> list:
     return layers
 
 
+def layer_graph(model, limit: int = 20) -> dict | None:
+    """Which layer feeds which, over the flattened layers of :func:`model_facts` (nested models
+    expanded), as plain indices; None for a model without a layer graph (a subclassed one).
+
+    ``inbound[i]`` has one list per call of layer i inside the model: the indices of the layers
+    whose outputs that call takes (-1: the model's input; None: not a layer of it).
+    ``outputs``: the index of the layer giving each model output (-1: an input). ``unused``: the
+    layers called, directly or not, on the model's tensors whose results are not part of the
+    model (at most ``limit``), each :func:`describe_layer` plus its ``inbound`` (one list),
+    numbered after the flattened layers: ``unused[k]`` is index ``len(layers) + k``."""
+    import keras
+
+    graph_model = getattr(model, "_functional", None) or model
+    if not hasattr(graph_model, "_nodes_by_depth"):
+        return None
+    flat = flat_layers(model)
+    index = {id(layer): i for i, layer in enumerate(flat)}
+    own: dict[int, object] = {}  # the model's own nodes (nested models' included), by id
+    extra: dict[int, int] = {}  # id of an unused layer -> its index (after the flat layers)
+
+    def producer(tensor, feeds):
+        """Index of the layer giving ``tensor`` (``feeds`` for the current model's input)."""
+        history = getattr(tensor, "_keras_history", None)
+        if history is None:
+            return None
+        op = history.operation
+        if type(op).__name__ == "InputLayer":
+            return feeds
+        if isinstance(op, keras.Model):  # a nested model's output: the inner layer giving it
+            return producer(op.outputs[history.tensor_index], feeds)
+        if id(op) in index:
+            return index[id(op)]
+        return extra.get(id(op))
+
+    inbound: list[list[list[int | None]]] = [[] for _ in flat]
+
+    def walk(m, feeds) -> None:
+        for depth in sorted(m._nodes_by_depth, reverse=True):
+            for node in m._nodes_by_depth[depth]:
+                own[id(node)] = node
+                op = node.operation
+                if type(op).__name__ == "InputLayer":
+                    continue
+                sources = [producer(t, feeds) for t in node.input_tensors]
+                if isinstance(op, keras.Model):
+                    walk(getattr(op, "_functional", None) or op, sources[0] if sources else None)
+                elif id(op) in index:
+                    inbound[index[id(op)]].append(sources)
+
+    walk(graph_model, -1)
+    outputs = [producer(t, -1) for t in model.outputs]
+    unused: list[dict] = []
+    frontier = list(own.values())
+    while frontier and len(unused) < limit:
+        node = frontier.pop(0)
+        for out in node.operation._outbound_nodes:
+            op = out.operation
+            if id(out) in own or id(op) in index or id(op) in extra:
+                continue
+            extra[id(op)] = len(flat) + len(unused)
+            if isinstance(op, keras.layers.Layer):
+                described = describe_layer(op)
+            else:
+                described = {"class": type(op).__name__}
+            described["inbound"] = [producer(t, -1) for t in out.input_tensors]
+            unused.append(described)
+            frontier.append(out)
+    return {"inbound": inbound, "outputs": outputs, "unused": unused}
+
+
 def sampler_index(encoder) -> int | None:
     """Index, in the encoder's flattened layers, of the layer that outputs z (its third
     output); None when it is not one of them (a nested model, a bare op)."""
@@ -109,8 +180,9 @@ def describe_layer(layer) -> dict:
 
 
 def collect_models(rec: Recording, key: str, fn: Callable, kwargs: dict, names: tuple[str, ...]):
-    """Build with ``kwargs``, record what came back (``<key>.build``, ``<key>.returned``) and
-    each model's facts (``<key>.<name>.facts``); the three models, or None."""
+    """Build with ``kwargs``, record what came back (``<key>.build``, ``<key>.returned``),
+    each model's facts (``<key>.<name>.facts``) and, for a model with a layer graph, its graph
+    (``<key>.<name>.graph``, :func:`layer_graph`); the three models, or None."""
     ok, built = rec.call(f"{key}.build", fn, **kwargs)
     if not ok:
         return None
@@ -122,6 +194,12 @@ def collect_models(rec: Recording, key: str, fn: Callable, kwargs: dict, names: 
         ok, facts = rec.attempt(f"{key}.{name}.facts", lambda m=model: model_facts(m))
         if ok:
             rec.put(f"{key}.{name}.facts", facts)
+        if not (ok and facts.get("is_model")):
+            continue
+        # its own key: a failure (a Keras change, an odd model) loses the graph, not the facts
+        ok, graph = rec.attempt(f"{key}.{name}.graph", lambda m=model: layer_graph(m))
+        if ok and graph is not None:
+            rec.put(f"{key}.{name}.graph", graph)
     return parts
 
 

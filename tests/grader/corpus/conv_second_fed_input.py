@@ -1,6 +1,6 @@
 # part: part1_autoencoders
 # breaks: build_conv_autoencoder
-# hint: follow the handout's layers
+# hint: is computed but never used
 """The second Conv2D is fed the input image instead of the first block's output (the first
 block is then off the graph): no ReLU anywhere, so no LeakyReLU-vs-ReLU hint."""
 
