@@ -2,7 +2,8 @@
 
 Built with z_dim = 2 and 10: three Models returned; encoder (N, 28, 28, 1) -> (N, z_dim);
 decoder (N, z_dim) -> (N, 28, 28, 1) in [0, 1]; autoencoder = decoder(encoder(x)); the
-handout's layers and parameter counts (prepared).
+handout's layers (prepared), fed as in the handout where the layer graph was recorded, and
+parameter counts (prepared).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import numpy as np
 
 from tp_ae.selfcheck import judge
 from tp_ae.selfcheck.checks import Environment
+from tp_ae.selfcheck.checks._graph import chain, graph_findings, token_graph
 from tp_ae.selfcheck.checks._models import (
     architecture_hint,
     build_error,
@@ -132,7 +134,9 @@ def _composition(data: QuestionData, rec: Recorder, n: int) -> CheckResult:
 
 
 def _layers(data: QuestionData, rec: Recorder) -> CheckResult:
-    parts, messages = [], []
+    """The handout's layers in order and, where the layer graph was recorded, fed as in the
+    handout (a graph finding is the hint: it is a fact of the graph)."""
+    parts, messages, findings = [], [], []
     for model in ("encoder", "decoder"):
         facts = rec.get(f"z10.{model}.facts") or {}
         if "layers" not in facts:
@@ -140,10 +144,16 @@ def _layers(data: QuestionData, rec: Recorder) -> CheckResult:
             messages.append(f"{model}: no model to inspect")
             continue
         got, want = layer_tokens(facts["layers"]), data.spec["layers"][model]
-        parts.append(float(got == want))
-        if got != want:
-            messages.append(f"{model}: " + "; ".join(dict.fromkeys(differences(got, want))))
-    hint = "" if all(parts) else architecture_hint(data, messages)
+        read = token_graph(facts["layers"], rec.get(f"z10.{model}.graph"))
+        found = graph_findings(*read, chain(want)) if read is not None else []
+        findings.extend(found)
+        parts.append(float(got == want and not found))
+        if got != want or found:
+            diffs = differences(got, want) if got != want else []
+            messages.append(f"{model}: " + "; ".join(dict.fromkeys(found + diffs)))
+    hint = ""
+    if not all(parts):
+        hint = findings[0] if findings else architecture_hint(data, messages)
     return CheckResult(
         data.name(4), data.weight(4), float(np.mean(parts)), "; ".join(messages), hint
     )

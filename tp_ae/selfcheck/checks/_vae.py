@@ -3,7 +3,8 @@
 Built with z_dim = 2 and 10: three Models; the encoder returns ``[z_mean, z_log_var, z]``,
 each (N, z_dim); the decoder gives (N, 28, 28, 1) in [0, 1]; z follows
 z = mu + exp(0.5 lv) eps over 2,048 draws (the heads' biases shifted so that slips show); the
-architecture (prepared tokens and parameter counts); a few steps of ``vae.fit`` lower the
+architecture (prepared tokens and parameter counts; where the layer graph was recorded, the
+heads and layers fed as in the handout); a few steps of ``vae.fit`` lower the
 negative ELBO.
 
 Unlike the grader, the release has no reference losses: the VAE trains with the student's own
@@ -18,6 +19,13 @@ import numpy as np
 
 from tp_ae.selfcheck import judge
 from tp_ae.selfcheck.checks import Environment
+from tp_ae.selfcheck.checks._graph import (
+    chain,
+    graph_findings,
+    head_finding,
+    token_graph,
+    two_heads,
+)
 from tp_ae.selfcheck.checks._models import (
     architecture_hint,
     build_error,
@@ -251,21 +259,32 @@ def _reparameterisation(data: QuestionData, rec: Recorder) -> CheckResult:
 
 
 def _architecture(data: QuestionData, rec: Recorder) -> CheckResult:
-    parts, messages = [], []
+    parts, messages, findings = [], [], []
     sampler = rec.get("z10.sampler")
+    skip = {"encoder": frozenset({sampler}) if isinstance(sampler, int) else frozenset()}
     for model in ("encoder", "decoder"):
-        layers = (rec.get(f"z10.{model}.facts") or {}).get("layers")
-        want = list(data.spec["layers"][model])
-        if model == "encoder" and layers is not None and isinstance(sampler, int):
+        all_layers = (rec.get(f"z10.{model}.facts") or {}).get("layers")
+        layers, want = all_layers, list(data.spec["layers"][model])
+        if model == "encoder" and layers is not None and skip["encoder"]:
             # the sampler is judged by its draws (any layer, a Lambda included), not its class
             layers = [layer for i, layer in enumerate(layers) if i != sampler]
             want = [t for t in want if t != "Sampling"]
         got = layer_tokens(layers) if layers is not None else None
-        parts.append(0.25 * (got == want))
+        # the layer graph, where recorded: its findings are facts, given as the hint
+        graph = rec.get(f"z10.{model}.graph")
+        heads = head_finding(graph) if model == "encoder" else ""
+        found = [heads] if heads else []
+        read = None if got is None else token_graph(all_layers, graph, skip.get(model, frozenset()))
+        if read is not None and not found:
+            found = graph_findings(*read, two_heads(want) if model == "encoder" else chain(want))
+        findings.extend(found)
+        ok = got == want and not found
+        parts.append(0.25 * ok)
         if got is None:
             messages.append(f"{model}: no model to inspect")
-        elif got != want:
-            messages.append(f"{model}: " + "; ".join(dict.fromkeys(differences(got, want))))
+        elif not ok:
+            diffs = differences(got, want) if got != want else []
+            messages.append(f"{model}: " + "; ".join(dict.fromkeys(found + diffs)))
     for z_dim, kwargs in _builds(data):
         hidden = kwargs.get("hidden_dim", 512)
         for model in ("encoder", "decoder"):
@@ -280,7 +299,9 @@ def _architecture(data: QuestionData, rec: Recorder) -> CheckResult:
                 )
     fraction = sum(parts)
     hint = ""
-    if fraction < 1:
+    if findings:  # a fact of the layer graph
+        hint = findings[0]
+    elif fraction < 1:
         hint = architecture_hint(data, messages)
         small = any("hidden_dim=64" in m for m in messages)
         if small and not any("hidden_dim=512" in m for m in messages):
@@ -290,22 +311,29 @@ def _architecture(data: QuestionData, rec: Recorder) -> CheckResult:
 
 
 def _convolutional(data: QuestionData, rec: Recorder) -> CheckResult:
+    """Conv2D in the encoder, with two heads of their own where the layer graph was recorded
+    (one layer for both, or one head fed the other, loses the encoder's half: a graph fact);
+    Conv2DTranspose, or UpSampling2D and a convolution, in the decoder."""
     encoder = (rec.get("z10.encoder.facts") or {}).get("layers") or []
     decoder = (rec.get("z10.decoder.facts") or {}).get("layers") or []
     classes = {
         "encoder": {x.get("class") for x in encoder},
         "decoder": {x.get("class") for x in decoder},
     }
-    enc_ok = "Conv2D" in classes["encoder"]
+    heads = head_finding(rec.get("z10.encoder.graph"))
+    conv = "Conv2D" in classes["encoder"]
+    enc_ok = conv and not heads
     dec_ok = bool(classes["decoder"] & {"Conv2DTranspose", "UpSampling2D"}) and bool(
         classes["decoder"] & {"Conv2D", "Conv2DTranspose"}
     )
     messages = []
-    if not enc_ok:
+    if not conv:
         messages.append("no Conv2D layer in the encoder")
+    if heads:
+        messages.append(f"encoder: {heads.split(':')[0]}")
     if not dec_ok:
         messages.append("no Conv2DTranspose (or UpSampling2D + Conv2D) in the decoder")
-    hint = "" if enc_ok and dec_ok else data.hint("convolutional")
+    hint = heads or ("" if enc_ok and dec_ok else data.hint("convolutional"))
     return CheckResult(
         data.name(4), data.weight(4), (enc_ok + dec_ok) / 2, "; ".join(messages), hint
     )
