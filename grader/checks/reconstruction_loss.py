@@ -3,23 +3,17 @@
 Checked against the grader's NumPy formula -sum_pixels [x log y + (1 - x) log(1 - y)] on grey
 and binary images, on y exactly 0 or 1 (finite; about 0 where y == x), and on symbolic tensors
 inside a compiled function.
+
+This module holds the inputs, the formula and the classic mistakes; the checks themselves are
+the pytest tests of ``grader/checks/test_reconstruction_loss.py``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from grader.checks._common import (
-    Case,
-    Mistake,
-    check,
-    compiled_check,
-    error_text,
-    fmt,
-    shape_and_values,
-)
+from grader.checks._common import Mistake
 from grader.collect.reconstruction_loss import CASES
-from grader.observations import Observations
 
 QUESTION_ID = "reconstruction_loss"
 MAIN_KEYS = CASES
@@ -77,64 +71,3 @@ def mistakes(x: np.ndarray, y: np.ndarray) -> list[Mistake]:
         ),
         Mistake(squared.mean(axis=1), "the squared error is not the Bernoulli log-likelihood"),
     ]
-
-
-def score(inputs: dict[str, np.ndarray], obs: Observations) -> list:
-    """Parent side: shape (0.2), values (0.4), y exactly 0 or 1 (0.2), compiled call (0.2)."""
-    cases = []
-    for key, label in (("random", "grey x"), ("binary", "binary x")):
-        x, y = inputs[f"{key}.x"], inputs[f"{key}.y"]
-        cases.append(Case(key, label, expected_loss(x, y), mistakes(x, y)))
-    shape, values, _ = shape_and_values(
-        obs,
-        cases,
-        CALL,
-        shape_name="returns one value per image, shape (N,)",
-        values_name="values match -sum_pixels [x log y + (1 - x) log(1 - y)]",
-        generic_hint="compute -sum over all pixels of x log y + (1 - x) log(1 - y), per image",
-        weights=(0.2, 0.4),
-    )
-    return [
-        shape,
-        values,
-        _edge_check(obs),
-        compiled_check(
-            obs,
-            "works on symbolic tensors inside a compiled function (as vae.fit calls it)",
-            0.2,
-            "reconstruction_loss on symbolic tensors",
-            "use keras.ops (ops.log, ops.clip, ops.sum), not NumPy: vae.fit calls "
-            "reconstruction_loss on symbolic tensors",
-        ),
-    ]
-
-
-def _edge_check(obs: Observations):
-    """y exactly 0 or 1: finite; about 0 when y == x; large and positive when y == 1 - x."""
-    parts, messages = [], []
-    perfect, opposite = obs.array("perfect"), obs.array("opposite")
-    for key, got in (("perfect", perfect), ("opposite", opposite)):
-        if got is None:
-            parts.append(0.0)
-            messages.append(error_text(obs, key, CALL) or "no value returned")
-            continue
-        got = np.float64(got)
-        if not np.all(np.isfinite(got)):
-            parts.append(0.0)
-            what = "y == x" if key == "perfect" else "y == 1 - x"
-            messages.append(f"{what} (exactly 0 and 1): got {fmt(got)}, expected finite values")
-        elif key == "perfect" and np.any(np.abs(got.sum(axis=tuple(range(1, got.ndim)))) > 0.5):
-            parts.append(0.0)
-            messages.append(f"y == x (exactly 0 and 1): got {fmt(got)}, expected about 0")
-        elif key == "opposite" and np.any(got.reshape(len(got), -1).sum(axis=1) <= 0):
-            parts.append(0.0)
-            messages.append(f"y == 1 - x: got {fmt(got)}, expected large positive values")
-        else:
-            parts.append(1.0)
-    return check(
-        "finite when y is exactly 0 or 1 (about 0 where y == x)",
-        0.2,
-        float(np.mean(parts)),
-        "; ".join(messages),
-        "" if all(parts) else "clip y to [eps, 1 - eps] (eps = 1e-7) before taking logs",
-    )

@@ -3,17 +3,19 @@
 While it is checked, the submission's ``reconstruction_loss`` and ``kl_divergence`` are the
 reference ones, so a mistake there is not charged twice. Checked against the grader's NumPy
 negative ELBO on random inputs, and on symbolic tensors inside a compiled function.
+
+This module holds the inputs, the formula and the classic mistakes; the checks themselves are
+the pytest tests of ``grader/checks/test_vae_loss.py``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from grader.checks._common import Case, Mistake, compiled_check, shape_and_values
+from grader.checks._common import Mistake
 from grader.checks.kl_divergence import expected_kl
 from grader.checks.reconstruction_loss import expected_loss
 from grader.collect.vae_loss import CASES
-from grader.observations import Observations
 
 QUESTION_ID = "vae_loss"
 MAIN_KEYS = CASES
@@ -38,6 +40,7 @@ def expected_vae_loss(x, y, mu, lv) -> np.ndarray:
 
 
 def mistakes(x, y, mu, lv) -> list[Mistake]:
+    """Classic wrong combinations of the two terms and the hint each deserves."""
     recon, kl = expected_loss(x, y), expected_kl(mu, lv)
     return [
         Mistake(
@@ -65,33 +68,5 @@ def mistakes(x, y, mu, lv) -> list[Mistake]:
         Mistake(
             np.mean(recon) + np.sum(kl),
             "take the batch mean of both terms (the KL was summed over the batch)",
-        ),
-    ]
-
-
-def score(inputs: dict[str, np.ndarray], obs: Observations) -> list:
-    """Parent side: a scalar (0.25), its value (0.5), compiled call (0.25)."""
-    args = inputs["x"], inputs["y"], inputs["mu"], inputs["lv"]
-    case = Case(
-        "random", "random x, y, z_mean, z_log_var", expected_vae_loss(*args), mistakes(*args)
-    )
-    shape, values, _ = shape_and_values(
-        obs,
-        [case],
-        CALL,
-        shape_name="returns a scalar (the batch mean)",
-        values_name="value matches mean(reconstruction_loss(x, y) + kl_divergence(mu, lv))",
-        generic_hint="return ops.mean(reconstruction_loss(x, y) + kl_divergence(mu, lv))",
-        weights=(0.25, 0.5),
-    )
-    return [
-        shape,
-        values,
-        compiled_check(
-            obs,
-            "works on symbolic tensors inside a compiled function",
-            0.25,
-            "vae_loss on symbolic tensors",
-            "use keras.ops (ops.mean), not NumPy, so that vae_loss works inside a compiled step",
         ),
     ]

@@ -4,7 +4,7 @@ formulas run here, at release time, never in the release).
 For each visible question: the grader's test inputs on the grader's own seeds
 (``make_inputs(np.random.default_rng([seed, index]))``), the expected outputs from the grader's
 formulas, the outputs of each known mistake with its hint, the handout's layers and parameter
-counts, the names and weights of the checks (read from the grader's ``score``), the hints, the
+counts, the names and weights of the checks (as the grader's checks report them), the hints, the
 points and time limit from course.toml. Written as ``checks.json`` and ``<question_id>.npz``,
 read by ``tp_ae.selfcheck.data``.
 """
@@ -168,9 +168,7 @@ def write_public_checks(out_dir: Path, config: CourseConfig, seed: int = DEFAULT
             points=_points(qc),
             bonus=bool(qc.bonus),
             timeout_seconds=float(qc.timeout_seconds),
-            checks=[
-                {"name": c.name, "weight": c.weight} for c in module.score(inputs, Observations())
-            ],
+            checks=check_list(qid, module, inputs),
         )
         np.savez_compressed(out_dir / f"{qid}.npz", **arrays)
         questions[qid] = spec
@@ -178,6 +176,26 @@ def write_public_checks(out_dir: Path, config: CourseConfig, seed: int = DEFAULT
     index_text = json.dumps({"format": FORMAT, "course": course, "questions": questions}, indent=1)
     (out_dir / "checks.json").write_text(index_text, encoding="utf-8")
     return list(questions)
+
+
+def check_list(qid: str, module, inputs: dict) -> list[dict]:
+    """[{"name", "weight"}] of a question's checks in the grader's order, read off the grader's
+    own run on no data (every check fails with its weight): its pytest checks
+    (``grader/checks/test_<id>.py``), or its ``score`` while it has one; a parametrized check
+    once, the weights of its cases summed."""
+    if hasattr(module, "score"):
+        results = module.score(inputs, Observations())
+    else:
+        from grader.pytest_plugin import Case, run_checks
+
+        session = run_checks([Case("release", qid, inputs, Observations())])
+        results, crash = session.results_of("release", qid)
+        if crash:
+            raise RuntimeError(f"the checks of {qid} crashed on no data: {crash}")
+    weights: dict[str, float] = {}
+    for check in results:
+        weights[check.name] = weights.get(check.name, 0.0) + check.weight
+    return [{"name": name, "weight": weight} for name, weight in weights.items()]
 
 
 def _points(question_config: QuestionConfig) -> float:
