@@ -1,11 +1,15 @@
-"""Checks shared by the VAE builders (``build_vae`` and the bonus ``build_conv_vae``).
+"""What the VAE builders' checks (``build_vae`` and the bonus ``build_conv_vae``) read and compare.
 
-While they run, the submission's losses are the reference ones (a loss mistake is charged to the
-loss's question only). Built with z_dim = 2 and 10: three Models; the encoder returns
-``[z_mean, z_log_var, z]``, each (N, z_dim); the decoder gives (N, 28, 28, 1) in [0, 1]; z follows
-the reparameterisation z = mu + exp(0.5 lv) eps statistically (the heads' biases are shifted so
-that mu ~ 1 and lv ~ 2, where the classic slips give clearly different spreads); the architecture;
-and a few steps of ``vae.fit`` lower the negative ELBO that the grader computes in NumPy.
+The checks themselves are pytest tests in :mod:`grader.checks._vae_checks`, collected by both
+``test_build_vae.py`` and ``test_build_conv_vae.py``. Here, parent side and NumPy only: the
+seeded inputs, each builder's :class:`VaeSpec`, the handout's MLP VAE (layers, token graphs,
+parameter counts), what the recorded layer graph shows of the encoder's two heads, the
+reparameterisation draws, and the negative ELBO the grader computes itself.
+
+While the checks' observations are collected, the submission's losses are the reference ones
+(a loss mistake is charged to the loss's question only). Built with z_dim = 2 and 10; z is drawn
+2,048 times with the heads' biases shifted so that mu ~ 1 and lv ~ 2, where the classic slips
+give clearly different spreads.
 """
 
 from __future__ import annotations
@@ -16,14 +20,12 @@ import numpy as np
 
 from grader.checks._architecture import (
     TokenGraph,
-    architecture_hint,
     chain,
-    differences,
     graph_findings,
     layer_tokens,
     token_graph,
 )
-from grader.checks._common import check, decoder_check, error_text, fmt, shape_text
+from grader.checks._common import error_text
 from grader.checks.kl_divergence import expected_kl
 from grader.checks.reconstruction_loss import expected_loss
 from grader.collect._vae import (  # noqa: F401 - the shared constants, read from here too
@@ -48,6 +50,22 @@ class VaeSpec:
     builds: tuple[tuple[int, dict], ...]  # (z_dim, keyword arguments) of each build
     conv: bool  # True: only "is convolutional" is checked, not exact layers
 
+    @property
+    def z_dims(self) -> list[int]:
+        return [z_dim for z_dim, _ in self.builds]
+
+    def call(self, z_dim: int) -> str:
+        """The build's call as the student reads it, e.g. ``build_vae(z_dim=2, hidden_dim=64)``."""
+        kwargs = dict(self.builds)[z_dim]
+        return f"{self.question_id}({', '.join(f'{k}={v}' for k, v in kwargs.items())})"
+
+    def build_error(self, obs: Observations, z_dim: int) -> str:
+        """What the student's code raised building, or unpacking, the z_dim build; or ''."""
+        key = f"z{z_dim}"
+        return error_text(obs, f"{key}.build", self.call(z_dim)) or error_text(
+            obs, f"{key}.returned", f"unpacking {self.call(z_dim)}"
+        )
+
 
 def make_inputs(rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Binary images drawn around a fixed blob (something to learn): train (128, 28, 28, 1);
@@ -63,162 +81,39 @@ def make_inputs(rng: np.random.Generator) -> dict[str, np.ndarray]:
     }
 
 
-# ---------------------------------------------------------------- parent side
+# ---------------------------------------------------------------- the reparameterisation draws
 
 
-def score(spec: VaeSpec, inputs: dict[str, np.ndarray], obs: Observations) -> list:
-    """Returned models (0.1), encoder (0.15), decoder (0.15), reparameterisation (0.2),
-    architecture (0.2), training (0.2)."""
-    return [
-        _returned(spec, obs),
-        _encoder(spec, obs),
-        _decoder(spec, obs),
-        _reparameterisation(obs),
-        _convolutional(obs) if spec.conv else _architecture(spec, obs),
-        _training(inputs, obs),
-    ]
-
-
-def _call(spec: VaeSpec, z_dim: int) -> str:
-    kwargs = dict(spec.builds)[z_dim]
-    return f"{spec.question_id}({', '.join(f'{k}={v}' for k, v in kwargs.items())})"
-
-
-def _build_error(spec: VaeSpec, obs: Observations, z_dim: int) -> str:
-    key = f"z{z_dim}"
-    return error_text(obs, f"{key}.build", _call(spec, z_dim)) or error_text(
-        obs, f"{key}.returned", f"unpacking {_call(spec, z_dim)}"
-    )
-
-
-def _returned(spec: VaeSpec, obs: Observations):
-    name = "returns (encoder, decoder, vae), three keras Models"
-    parts, messages = [], []
-    for z_dim, _ in spec.builds:
-        key = f"z{z_dim}"
-        returned = obs.get(f"{key}.returned")
-        if returned is None:
-            parts.append(0.0)
-            messages.append(_build_error(spec, obs, z_dim))
-            continue
-        facts = [obs.get(f"{key}.{m}.facts") or {} for m in ("encoder", "decoder", "vae")]
-        ok = returned.get("len") == 3 and all(f.get("is_model") for f in facts)
-        parts.append(float(ok))
-        if not ok:
-            messages.append(
-                f"z_dim={z_dim}: got a {returned.get('type')} of {returned.get('len')} items, "
-                "expected (encoder, decoder, vae), each a keras.Model"
-            )
-    return check(
-        name,
-        0.1,
-        float(np.mean(parts)),
-        "; ".join(m for m in messages if m),
-        ""
-        if all(parts)
-        else "return encoder, decoder, VAE(encoder, decoder, reconstruction_loss, kl_divergence)",
-    )
-
-
-def _encoder(spec: VaeSpec, obs: Observations):
-    name = "encoder: x -> [z_mean, z_log_var, z], each (N, z_dim), for z_dim = 2 and 10"
-    parts, messages, hints = [], [], []
-    for z_dim, _ in spec.builds:
-        key = f"z{z_dim}"
-        count = obs.get(f"{key}.encoded.count")
-        if count is None:
-            parts.append(0.0)
-            messages.append(
-                error_text(obs, f"{key}.encoded", "encoder(x)") or _build_error(spec, obs, z_dim)
-            )
-            continue
-        shapes = [obs.array(f"{key}.encoded.{i}") for i in range(min(count, 3))]
-        shapes = [None if s is None else s.shape for s in shapes]
-        ok = count == 3 and all(s == (N, z_dim) for s in shapes)
-        parts.append(float(ok))
-        if count != 3:
-            messages.append(f"z_dim={z_dim}: the encoder returns {count} outputs, expected 3")
-            hints.append("the encoder must return [z_mean, z_log_var, z]")
-        elif not ok:
-            got = ", ".join("?" if s is None else shape_text(s) for s in shapes)
-            messages.append(f"z_dim={z_dim}: got shapes {got}, expected {shape_text((N, z_dim))}")
-            hints.append("both heads are Dense(z_dim); z = Sampling()([z_mean, z_log_var])")
-    return check(
-        name,
-        0.15,
-        float(np.mean(parts)),
-        "; ".join(m for m in messages if m),
-        "; ".join(dict.fromkeys(hints)),
-    )
-
-
-def _decoder(spec: VaeSpec, obs: Observations):
-    return decoder_check(
-        obs,
-        N,
-        [z_dim for z_dim, _ in spec.builds],
-        0.15,
-        lambda z_dim: _build_error(spec, obs, z_dim),
-        "the Bernoulli decoder's output goes through a sigmoid",
-    )
-
-
-def _reparameterisation(obs: Observations):
-    name = "z = z_mean + exp(0.5 * z_log_var) * eps, eps ~ N(0, I) (2048 draws)"
+def sampler_draws(obs: Observations) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(z_mean, z_log_var, z) of the 2,048 draws (8 images x 256 repeats, z_dim = 2), float64,
+    each (2048, 2); None when the encoder gave no three outputs of one shape."""
     mu, lv, z = (obs.array(f"reparam.{k}") for k in ("mu", "lv", "z"))
     if mu is None or lv is None or z is None or not (mu.shape == lv.shape == z.shape):
-        message = error_text(obs, "reparam", "encoder(x)") or "no [z_mean, z_log_var, z] to test"
-        return check(name, 0.2, False, message, "the encoder must return [z_mean, z_log_var, z]")
-    mu, lv, z = np.float64(mu), np.float64(lv), np.float64(z)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        eps = (z - mu) / np.exp(0.5 * lv)
-        if is_standard(eps) and abs(excess_kurtosis(eps)) < 0.5:
-            return check(name, 0.2, True)
-        message = (
-            f"(z - z_mean) / exp(0.5 z_log_var) has mean {eps.mean():.3g} and sd "
-            f"{eps.std():.3g}, expected 0 and 1"
-        )
-        sd, want = float(np.std(z - mu)), float(np.median(np.exp(0.5 * lv)))
-        message += f"; sd of z - z_mean: got {sd:.3g}, expected about {want:.3g}"
-        hint = ""
-        spread = float(np.nanmax(np.std(eps, axis=0))) if len(eps) > 1 else float("nan")
-        if sd < 1e-6:
-            hint = "z is not sampled (z == z_mean): z = z_mean + exp(0.5 * z_log_var) * eps"
-        elif spread < 1e-3:
-            message += (
-                f"; every draw has the same eps (its sd over the {len(eps)} draws: {spread:.2g})"
-            )
-            hint = (
-                "your sampler draws one eps for the whole batch, shared by every image: draw it "
-                "with z_mean's full shape, keras.random.normal(ops.shape(z_mean))"
-            )
-        elif is_standard((z - mu) / np.exp(lv)):
-            hint = (
-                f"your sampler's sd is exp(z_log_var), the variance (measured sd {sd:.3g}), "
-                "where the standard deviation exp(0.5 * z_log_var) is needed"
-            )
-        elif is_standard((z - mu) / np.exp(2 * lv)):
-            hint = (
-                f"your sampler's sd is exp(2 * z_log_var) (measured sd {sd:.3g}); the standard "
-                "deviation is exp(0.5 * z_log_var)"
-            )
-        elif is_standard((z - mu) / np.sqrt(np.abs(lv))):
-            hint = "you used the variance where the log-variance is expected: sd = exp(0.5 lv)"
-        elif is_standard((z - lv) / np.exp(0.5 * mu)):
-            hint = (
-                "z_mean and z_log_var are swapped: Sampling()([z_mean, z_log_var]) and the "
-                "encoder returns [z_mean, z_log_var, z], in this order"
-            )
-        elif _uniform((z - mu) / np.exp(0.5 * lv)):
-            hint = "eps must be Gaussian, keras.random.normal, not uniform"
-    if not obs.get("reparam.shifted"):
-        message += " (could not shift the heads' biases; tested on the raw encoder)"
-    return check(name, 0.2, False, message, hint)
+        return None
+    return np.float64(mu), np.float64(lv), np.float64(z)
 
 
-def _uniform(eps: np.ndarray) -> bool:
+def is_gaussian(eps: np.ndarray) -> bool:
+    """Draws of N(0, 1): mean 0 and sd 1 (per latent dimension), and a Gaussian's tails."""
+    return bool(is_standard(eps) and abs(excess_kurtosis(eps)) < 0.5)
+
+
+def is_uniform(eps: np.ndarray) -> bool:
     """Draws shaped like a uniform: excess kurtosis near -1.2, far from a Gaussian's 0."""
     return abs(excess_kurtosis(eps) + 1.2) < 0.4
+
+
+def sampler_is_right(obs: Observations) -> bool:
+    """Whether the draws follow z = z_mean + exp(0.5 z_log_var) eps, eps ~ N(0, I)."""
+    draws = sampler_draws(obs)
+    if draws is None:
+        return False
+    mu, lv, z = draws
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return is_gaussian((z - mu) / np.exp(0.5 * lv))
+
+
+# ---------------------------------------------------------------- the handout's MLP VAE
 
 
 def vae_layers(z_dim: int, hidden_dim: int) -> tuple[list[str], list[str]]:
@@ -290,94 +185,32 @@ def head_finding(graph: object) -> str:
     return ""
 
 
-def _architecture(spec: VaeSpec, obs: Observations):
-    name = "layers and parameter counts as in the handout (hidden_dim respected)"
-    parts, messages, findings = [], [], []
-    facts10 = {m: obs.get(f"z10.{m}.facts") or {} for m in ("encoder", "decoder")}
-    want = dict(zip(("encoder", "decoder"), vae_layers(10, 512), strict=True))
+def compare_layers(obs: Observations, model: str) -> tuple[list[str] | None, list[str], list[str]]:
+    """The z_dim = 10 ``model``'s ("encoder" or "decoder") layers as tokens (None: no model to
+    inspect), the handout's (hidden_dim = 512), and what the recorded layer graph shows (facts
+    of the graph: the heads, a layer fed another input than the handout's). The sampler is
+    judged by its draws, not its class: when the child found it, it is left out of both."""
+    facts = obs.get(f"z10.{model}.facts") or {}
+    want = dict(zip(("encoder", "decoder"), vae_layers(10, 512), strict=True))[model]
     sampler = obs.get("z10.sampler")
-    skip = {"encoder": frozenset({sampler}) if isinstance(sampler, int) else frozenset()}
-    want_graphs = vae_graphs(10, 512, sampler=not skip["encoder"])
-    for model in ("encoder", "decoder"):
-        layers = facts10[model].get("layers")
-        if model == "encoder" and layers is not None and skip["encoder"]:
-            # the sampler is judged by its draws (any layer, a Lambda included), not its class
-            layers = [layer for i, layer in enumerate(layers) if i != sampler]
-            want[model] = [t for t in want[model] if t != "Sampling"]
-        got = layer_tokens(layers) if layers is not None else None
-        graph = obs.get(f"z10.{model}.graph")
-        found = [head_finding(graph)] if model == "encoder" and head_finding(graph) else []
-        read = (
-            None
-            if got is None
-            else token_graph(facts10[model]["layers"], graph, skip.get(model, frozenset()))
-        )
-        if read is not None and not found:
-            found = graph_findings(*read, want_graphs[model])
-        findings.extend(found)
-        ok = got == want[model] and not found
-        parts.append(0.25 * ok)
-        if got is None:
-            messages.append(f"{model}: no model to inspect")
-        elif not ok:
-            diffs = differences(got, want[model]) if got != want[model] else []
-            messages.append(f"{model}: " + "; ".join(dict.fromkeys(found + diffs)))
-    for z_dim, kwargs in spec.builds:
-        hidden = kwargs.get("hidden_dim", 512)
-        for model, count in zip(("encoder", "decoder"), vae_params(z_dim, hidden), strict=True):
-            got = (obs.get(f"z{z_dim}.{model}.facts") or {}).get("params")
-            parts.append(0.125 * (got == count))
-            if got != count:
-                shown = "no model" if got is None else f"{got:,}"
-                messages.append(
-                    f"{model}, z_dim={z_dim}, hidden_dim={hidden}: got {shown} parameters, "
-                    f"expected {count:,}"
-                )
-    fraction = sum(parts)
-    hint = ""
-    if findings:  # a fact of the layer graph
-        hint = findings[0]
-    elif fraction < 1:
-        hint = architecture_hint(messages)
-        if any("hidden_dim=64" in m for m in messages) and not any(
-            "hidden_dim=512" in m for m in messages
-        ):
-            hint = "use the hidden_dim argument instead of a fixed 512"
-    shown = "; ".join(messages[:3]) + ("; ..." if len(messages) > 3 else "")
-    return check(name, 0.2, fraction, shown, hint)
+    skip = frozenset({sampler}) if model == "encoder" and isinstance(sampler, int) else frozenset()
+    layers = facts.get("layers")
+    if layers is None:
+        return None, want, []
+    if skip:
+        layers = [layer for i, layer in enumerate(layers) if i != sampler]
+        want = [t for t in want if t != "Sampling"]
+    graph = obs.get(f"z10.{model}.graph")
+    heads = head_finding(graph) if model == "encoder" else ""
+    if heads:
+        return layer_tokens(layers), want, [heads]
+    read = token_graph(facts["layers"], graph, skip)
+    want_graph = vae_graphs(10, 512, sampler=not isinstance(sampler, int))[model]
+    found = graph_findings(*read, want_graph) if read is not None else []
+    return layer_tokens(layers), want, found
 
 
-def _convolutional(obs: Observations):
-    """Conv2D in the encoder, with two heads of their own where the layer graph was recorded
-    (one layer for both, or one head fed the other, loses the encoder's half: a graph fact);
-    Conv2DTranspose, or UpSampling2D and a convolution, in the decoder."""
-    name = (
-        "convolutional: Conv2D in the encoder (its two heads separate), Conv2DTranspose "
-        "(or upsampling) in the decoder"
-    )
-    encoder = (obs.get("z10.encoder.facts") or {}).get("layers") or []
-    decoder = (obs.get("z10.decoder.facts") or {}).get("layers") or []
-    heads = head_finding(obs.get("z10.encoder.graph"))
-    conv = any(layer.get("class") == "Conv2D" for layer in encoder)
-    enc_ok = conv and not heads
-    dec_ok = any(
-        layer.get("class") in ("Conv2DTranspose", "UpSampling2D") for layer in decoder
-    ) and any(layer.get("class") in ("Conv2D", "Conv2DTranspose") for layer in decoder)
-    messages = []
-    if not conv:
-        messages.append("no Conv2D layer in the encoder")
-    if heads:
-        messages.append(f"encoder: {heads.split(':')[0]}")
-    if not dec_ok:
-        messages.append("no Conv2DTranspose (or UpSampling2D + Conv2D) in the decoder")
-    hint = ""
-    if heads:
-        hint = heads
-    elif not (enc_ok and dec_ok):
-        hint = (
-            "a convolutional VAE downsamples with strided Conv2D and upsamples with Conv2DTranspose"
-        )
-    return check(name, 0.2, (enc_ok + dec_ok) / 2, "; ".join(messages), hint)
+# ---------------------------------------------------------------- training
 
 
 def negative_elbo(x, reconstruction, z_mean, z_log_var) -> float:
@@ -385,52 +218,19 @@ def negative_elbo(x, reconstruction, z_mean, z_log_var) -> float:
     return float(np.mean(expected_loss(x, reconstruction) + expected_kl(z_mean, z_log_var)))
 
 
-def _training(inputs, obs: Observations):
-    name = f"vae.fit lowers the negative ELBO ({EPOCHS} epochs of {TRAIN_IMAGES} images)"
-    x_eval = inputs["train"][:EVAL_IMAGES]
-    losses = {}
-    for tag in ("before", "after"):
-        arrays = [obs.array(f"train.{tag}.{k}") for k in ("reconstruction", "z_mean", "z_log_var")]
-        if all(a is not None for a in arrays) and arrays[0].shape == x_eval.shape:
-            losses[tag] = negative_elbo(x_eval, *arrays)
-    history = _fit_losses(obs.get("train.history") or {})
-    if "before" not in losses:
-        message = (
-            error_text(obs, "train.before", "decoder(encoder(x)[2])")
-            or "no encoder and decoder to evaluate the negative ELBO with"
-        )
-        return check(name, 0.2, False, message, "")
-    if not history:
-        message = error_text(obs, "train.fit", "vae.fit(x)") or error_text(
-            obs, "train.compile", "vae.compile(optimizer)"
-        )
-        return check(name, 0.2, False, message or "fit reported no loss", "")
-    before, after = losses["before"], losses.get("after", float("nan"))
-    parts, messages, hints = [], [], []
-    lowered = np.isfinite(after) and after < before - 2.0
-    parts.append(0.5 * lowered)
-    if not lowered:
-        messages.append(f"negative ELBO before fit {before:.1f}, after {after:.1f} nats")
-    first = history[0]
-    consistent = np.isfinite(first) and 0.5 * before <= first <= 1.5 * before
-    parts.append(0.5 * consistent)
-    if not consistent:
-        messages.append(
-            f"fit's loss in the first epoch: got {fmt(first)}, expected about the negative "
-            f"ELBO, {before:.1f} nats"
-        )
-        given = (obs.get("z10.vae.facts") or {}).get("type") == "VAE"
-        if given and _reparameterisation(obs).passed:
-            # the given VAE, the reference losses, a right sampler: only the loss arguments remain
-            hints.append(
-                "pass the losses in this order: VAE(encoder, decoder, reconstruction_loss, "
-                "kl_divergence)"
-            )
-    return check(name, 0.2, sum(parts), "; ".join(messages), "; ".join(hints))
+def elbo_of(obs: Observations, tag: str, x_eval: np.ndarray) -> float | None:
+    """The negative ELBO (nats per image) of the 64 evaluation images, from the encoder's and
+    decoder's outputs recorded ``tag`` ("before" or "after") the fit; None when missing."""
+    arrays = [obs.array(f"train.{tag}.{k}") for k in ("reconstruction", "z_mean", "z_log_var")]
+    if all(a is not None for a in arrays) and arrays[0].shape == x_eval.shape:
+        return negative_elbo(x_eval, *arrays)
+    return None
 
 
-def _fit_losses(history: dict) -> list[float]:
+def fit_losses(history: object) -> list[float]:
     """The loss ``fit`` reported per epoch: its ``loss`` key, else the only key naming a loss."""
+    if not isinstance(history, dict):
+        return []
     if history.get("loss"):
         return history["loss"]
     named = [v for k, v in history.items() if "loss" in k]

@@ -7,7 +7,8 @@ Dense(hidden_dim) -> LeakyReLU(0.2) -> two Dense(z_dim) heads -> Sampling; decod
 Dense(hidden_dim) -> LeakyReLU(0.2) -> Dense(784) -> sigmoid -> Reshape) and parameter counts;
 8 steps of vae.fit lower the negative ELBO. Your losses are replaced by the reference ones here.
 
-Checks shared with build_conv_vae (``_vae``).
+The checks are pytest tests shared with build_conv_vae (``grader.checks._vae_checks``),
+collected by ``test_build_vae.py``; what they compare with is in ``grader.checks._vae``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import numpy as np
 
 from grader.checks import _vae
 from grader.collect.build_vae import BUILDS
-from grader.observations import Observations
 
 QUESTION_ID = "build_vae"
 MAIN_KEYS = ("z2.build", "z10.build")
@@ -25,7 +25,3 @@ SPEC = _vae.VaeSpec(QUESTION_ID, BUILDS, False)
 
 def make_inputs(rng: np.random.Generator) -> dict[str, np.ndarray]:
     return _vae.make_inputs(rng)
-
-
-def score(inputs: dict[str, np.ndarray], obs: Observations) -> list:
-    return _vae.score(SPEC, inputs, obs)

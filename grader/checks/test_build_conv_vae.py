@@ -1,19 +1,30 @@
-"""The checks of ``build_conv_vae``, as one pytest test over its observations.
+"""The checks of ``build_conv_vae`` (bonus), one pytest test each: the VAE builders' shared
+checks (``grader.checks._vae_checks``), bound here so that pytest collects them under this
+question, with "is convolutional" as the architecture check (no exact layers imposed).
 
-They are scored by ``grader.checks.build_conv_vae.score``:
-each check it returns is one line of the
-feedback, with its own weight. Read that module for what is checked and why.
+``spec`` gives the builds the child made, z_dim=2 and z_dim=10.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from grader.checks import build_conv_vae as checks
+from grader.checks import _vae_checks as shared
+from grader.checks._vae import VaeSpec
+from grader.checks.build_conv_vae import SPEC
 
 pytestmark = pytest.mark.question("build_conv_vae")
 
+# build_conv_vae's checks, in the order the student reads them
+test_returns_three_models = shared.test_returns_three_models
+test_encoder_gives_three_codes_per_image = shared.test_encoder_gives_three_codes_per_image
+test_decoder_gives_images_in_0_1 = shared.test_decoder_gives_images_in_0_1
+test_z_is_reparameterised = shared.test_z_is_reparameterised
+test_convolutional = shared.test_convolutional
+test_fit_lowers_the_negative_elbo = shared.test_fit_lowers_the_negative_elbo
 
-def test_build_conv_vae(answer, inputs, record):
-    """every check of build_conv_vae"""
-    record(checks.score(inputs, answer))
+
+@pytest.fixture
+def spec() -> VaeSpec:
+    """The convolutional VAE's builds: z_dim=2 and z_dim=10."""
+    return SPEC

@@ -1,13 +1,42 @@
-"""build_vae (parent side, NumPy only; checks shared with build_conv_vae in grader.checks._vae):
-the sampler judged by its draws, the fit by the negative ELBO, the layers and parameter counts."""
+"""build_vae (parent side, NumPy only; checks shared with build_conv_vae in
+grader.checks._vae_checks, run through the grader's pytest plugin): the sampler judged by its
+draws, the fit by the negative ELBO, the layers and parameter counts."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 import pytest
 
-from grader.checks import _vae, check_module
+from grader.checks import _vae, _vae_checks, check_module
 from grader.observations import Observations
+from grader.results import CheckResult
+
+from .helpers import checked
+
+
+def one_check(qid: str, test: Callable, obs: Observations, inputs=None) -> CheckResult:
+    """The CheckResult of the shared check ``test`` (a function of grader.checks._vae_checks)
+    when the grader's pytest file of ``qid`` runs on ``obs``."""
+    module = check_module(qid)
+    inputs = module.make_inputs(np.random.default_rng(0)) if inputs is None else inputs
+    name = test.__doc__.strip().splitlines()[0]
+    found = [c for c in checked(module, inputs, obs) if c.name == name]
+    assert len(found) == 1, f"{qid}: {len(found)} checks named {name!r}"
+    return found[0]
+
+
+def reparameterisation(obs: Observations) -> CheckResult:
+    return one_check("build_vae", _vae_checks.test_z_is_reparameterised, obs)
+
+
+def training(inputs, obs: Observations) -> CheckResult:
+    return one_check("build_vae", _vae_checks.test_fit_lowers_the_negative_elbo, obs, inputs)
+
+
+def architecture(obs: Observations) -> CheckResult:
+    return one_check("build_vae", _vae_checks.test_layers_and_parameter_counts, obs)
 
 
 def reparam_observations(z_of) -> Observations:
@@ -44,7 +73,7 @@ def reparam_observations(z_of) -> Observations:
 def test_reparameterisation_statistics_name_the_slip(z_of, hint):
     """Is z = mu + exp(lv / 2) eps accepted, each classic slip named (with the sd measured), and
     a slip with no fingerprint given only got/expected?"""
-    check = _vae._reparameterisation(reparam_observations(z_of))
+    check = reparameterisation(reparam_observations(z_of))
     assert check.passed == (hint is None)
     if hint:
         assert hint in check.hint
@@ -73,24 +102,24 @@ def test_training_check_needs_a_lower_negative_elbo_and_a_consistent_fit_loss(rn
     before = _vae.negative_elbo(x, values["train.before.reconstruction"], mu, lv)
     assert before == pytest.approx(784 * np.log(2))
     good = Observations({**values, "train.history": {"loss": [before * 0.98, before * 0.9]}})
-    assert _vae._training(inputs, good).passed
+    assert training(inputs, good).passed
     swapped = Observations({**values, "train.history": {"loss": [3.0, 2.0]}})
-    check = _vae._training(inputs, swapped)
+    check = training(inputs, swapped)
     assert check.fraction == 0.5 and "got 3, expected about the negative ELBO" in check.message
     assert check.hint == ""  # the student's own class: no evidence of which slip
     given = {**values, "z10.vae.facts": {"type": "VAE"}, "train.history": {"loss": [3.0, 2.0]}}
     right_sampler = reparam_observations(lambda mu, lv, eps: mu + np.exp(0.5 * lv) * eps)
     wrong_sampler = reparam_observations(lambda mu, lv, eps: mu + np.exp(2 * lv) * eps)
     with_right = Observations({**given, **right_sampler.values})
-    assert "in this order" in _vae._training(inputs, with_right).hint
+    assert "in this order" in training(inputs, with_right).hint
     # a wrong sampler explains an odd fit loss too: no claim about the losses' order then
     with_wrong = Observations({**given, **wrong_sampler.values})
-    assert _vae._training(inputs, with_wrong).hint == ""
+    assert training(inputs, with_wrong).hint == ""
     # a train_step that reports only total_loss (keras-io) is read the same as "loss"
     keras_io = Observations({**values, "train.history": {"total_loss": [before, before * 0.9]}})
-    assert _vae._training(inputs, keras_io).passed
+    assert training(inputs, keras_io).passed
     # no VAE dict needed: without the encoder/decoder values there is no "VAE's dict" demand
-    assert "dict" not in _vae._training(inputs, Observations()).message
+    assert "dict" not in training(inputs, Observations()).message
 
 
 def test_vae_parameter_counts_follow_the_handout():
@@ -126,8 +155,8 @@ def test_vae_architecture_ignores_the_samplers_class():
         params[f"z{z_dim}.decoder.facts"] = {"params": d}
     params["z10.encoder.facts"]["layers"] = enc
     params["z10.decoder.facts"]["layers"] = dec
-    assert _vae._architecture(spec, Observations({**params, "z10.sampler": 4})).passed
-    check = _vae._architecture(spec, Observations({**params, "z10.sampler": None}))
+    assert architecture(Observations({**params, "z10.sampler": 4})).passed
+    check = architecture(Observations({**params, "z10.sampler": None}))
     assert not check.passed and "Lambda" in check.message
     assert encoder[-1] == "Sampling" and decoder[-1] == "Reshape(28, 28, 1)"
 
@@ -180,8 +209,7 @@ def encoder_graph_obs(inbound, outputs, layers=None) -> Observations:
 def test_vae_heads_are_judged_by_the_graph(inbound, outputs, hint):
     """Same layers in the same order: are two heads fed the hidden layer accepted, and a head
     fed the other head (or Flatten) named from the graph, costing the encoder's layer points?"""
-    spec = check_module("build_vae").SPEC
-    check = _vae._architecture(spec, encoder_graph_obs(inbound, outputs))
+    check = architecture(encoder_graph_obs(inbound, outputs))
     encoder_message = [m for m in check.message.split("; ") if m.startswith("encoder:")]
     if hint is None:
         assert encoder_message == []
@@ -206,8 +234,7 @@ def test_one_dense_for_both_heads_is_named_from_the_graph(inbound):
         {"class": "Dense", "units": 10, "activation": "linear"},
         {"class": "Sampling"},
     ]
-    spec = check_module("build_vae").SPEC
-    check = _vae._architecture(spec, encoder_graph_obs(inbound, [3, 3, 4], layers))
+    check = architecture(encoder_graph_obs(inbound, [3, 3, 4], layers))
     assert "one Dense layer gives both z_mean and z_log_var" in check.hint
 
 
@@ -216,15 +243,52 @@ def test_vae_without_a_recorded_graph_keeps_the_layer_comparison():
     tokens alone decide."""
     obs = encoder_graph_obs([[[-1]], [[0]], [[1]], [[2]], [[3]], [[3, 4]]], [3, 4, 5])
     del obs.values["z10.encoder.graph"]
-    check = _vae._architecture(check_module("build_vae").SPEC, obs)
+    check = architecture(obs)
     assert not any(m.startswith("encoder:") for m in check.message.split("; "))
 
 
 def test_one_eps_for_the_whole_batch_is_named_from_the_draws():
     """eps drawn once, shape (z_dim,), for all 2,048 draws: is it named, with no other slip?"""
     shared = np.random.default_rng(5).standard_normal(2)
-    check = _vae._reparameterisation(
+    check = reparameterisation(
         reparam_observations(lambda mu, lv, eps: mu + np.exp(0.5 * lv) * shared)
     )
     assert not check.passed
     assert "one eps for the whole batch" in check.hint
+
+
+@pytest.mark.parametrize("qid", ["build_vae", "build_conv_vae"])
+def test_every_check_fails_with_a_message_on_no_observations(qid):
+    """Nothing recorded (the child gave up early): does every check lose its points and say
+    why, none of them crashing?"""
+    module = check_module(qid)
+    checks = checked(module, module.make_inputs(np.random.default_rng(0)), Observations())
+    assert len(checks) == 6
+    assert [c.name for c in checks if c.fraction != 0 or not c.message] == []
+
+
+@pytest.mark.parametrize(
+    ("qid", "architecture_test", "other"),
+    [
+        ("build_vae", "test_layers_and_parameter_counts", "test_convolutional"),
+        ("build_conv_vae", "test_convolutional", "test_layers_and_parameter_counts"),
+    ],
+)
+def test_each_builder_reports_the_shared_checks_with_its_own_architecture_check(
+    qid, architecture_test, other
+):
+    """Does each question's pytest file report the shared checks in the handout's order (models,
+    encoder, decoder, sampler, architecture, fit), with its own architecture check only?"""
+    order = [
+        "test_returns_three_models",
+        "test_encoder_gives_three_codes_per_image",
+        "test_decoder_gives_images_in_0_1",
+        "test_z_is_reparameterised",
+        architecture_test,
+        "test_fit_lowers_the_negative_elbo",
+    ]
+    names = [getattr(_vae_checks, t).__doc__.strip().splitlines()[0] for t in order]
+    module = check_module(qid)
+    checks = checked(module, module.make_inputs(np.random.default_rng(0)), Observations())
+    assert [c.name for c in checks] == names
+    assert getattr(_vae_checks, other).__doc__.strip().splitlines()[0] not in names

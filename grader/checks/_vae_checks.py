@@ -1,0 +1,292 @@
+"""The checks of the VAE builders, one pytest test each, shared by ``build_vae`` and the bonus
+``build_conv_vae``.
+
+``grader/checks/test_build_vae.py`` and ``test_build_conv_vae.py`` import these tests (pytest
+collects a test function imported into a test file, under that file's question) and give the
+``spec`` fixture: the builder's :class:`grader.checks._vae.VaeSpec`. Each test reads what the
+sandboxed child recorded (``answer``: the builds at z_dim = 2 and 10, the encoder's and decoder's
+outputs, 2,048 draws of z, the layers and their graph, a short ``vae.fit``); a failed assert
+loses the test's weight, ``Partial`` part of it, and the hint names what the evidence shows (a
+sampler's measured spread, a fact of the layer graph). Only one of the two architecture tests is
+a check of each question: the exact layers for the MLP, convolutions for the bonus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from grader.checks import _vae
+from grader.checks._architecture import architecture_hint, differences
+from grader.checks._common import decoder_check, error_text, fmt, shape_text
+from grader.checks._vae import EPOCHS, TRAIN_IMAGES, N
+from grader.pytest_plugin import Partial
+from tp_ae.selfcheck.draws import is_standard
+
+THREE_OUTPUTS = "the encoder must return [z_mean, z_log_var, z]"
+RETURNED = "return encoder, decoder, VAE(encoder, decoder, reconstruction_loss, kl_divergence)"
+CONVOLUTIONAL = (
+    "a convolutional VAE downsamples with strided Conv2D and upsamples with Conv2DTranspose"
+)
+
+
+def named(name: str) -> Callable:
+    """Give a check its name (the docstring's first line, as the plugin reads it) when the
+    name is built from the grader's constants or is longer than a line of code."""
+
+    def name_it(test: Callable) -> Callable:
+        test.__doc__ = f"{name}\n\n{test.__doc__ or ''}"
+        return test
+
+    return name_it
+
+
+def settle(parts: list[float], messages: list[str], hints: list[str]) -> None:
+    """Raise the Partial of a check made of equal parts (one per build), unless all passed."""
+    fraction = float(np.mean(parts))
+    if fraction < 1:
+        shown = "; ".join(m for m in messages if m)
+        raise Partial(fraction, shown, "; ".join(dict.fromkeys(h for h in hints if h)))
+
+
+@pytest.mark.weight(0.1)
+@pytest.mark.hint(RETURNED)
+def test_returns_three_models(answer, spec):
+    """returns (encoder, decoder, vae), three keras Models"""
+    parts, messages = [], []
+    for z_dim in spec.z_dims:
+        returned = answer.get(f"z{z_dim}.returned")
+        if returned is None:
+            parts.append(0.0)
+            messages.append(
+                spec.build_error(answer, z_dim) or f"z_dim={z_dim}: nothing returned to check"
+            )
+            continue
+        facts = [answer.get(f"z{z_dim}.{m}.facts") or {} for m in ("encoder", "decoder", "vae")]
+        ok = returned.get("len") == 3 and all(f.get("is_model") for f in facts)
+        parts.append(float(ok))
+        if not ok:
+            messages.append(
+                f"z_dim={z_dim}: got a {returned.get('type')} of {returned.get('len')} items, "
+                "expected (encoder, decoder, vae), each a keras.Model"
+            )
+    settle(parts, messages, [])
+
+
+@pytest.mark.weight(0.15)
+def test_encoder_gives_three_codes_per_image(answer, spec):
+    """encoder: x -> [z_mean, z_log_var, z], each (N, z_dim), for z_dim = 2 and 10"""
+    parts, messages, hints = [], [], []
+    for z_dim in spec.z_dims:
+        count = answer.get(f"z{z_dim}.encoded.count")
+        if count is None:
+            parts.append(0.0)
+            messages.append(
+                error_text(answer, f"z{z_dim}.encoded", "encoder(x)")
+                or spec.build_error(answer, z_dim)
+                or f"z_dim={z_dim}: no encoder to call"
+            )
+            continue
+        shapes = [answer.array(f"z{z_dim}.encoded.{i}") for i in range(min(count, 3))]
+        shapes = [None if s is None else s.shape for s in shapes]
+        ok = count == 3 and all(s == (N, z_dim) for s in shapes)
+        parts.append(float(ok))
+        if count != 3:
+            messages.append(f"z_dim={z_dim}: the encoder returns {count} outputs, expected 3")
+            hints.append(THREE_OUTPUTS)
+        elif not ok:
+            got = ", ".join("?" if s is None else shape_text(s) for s in shapes)
+            messages.append(f"z_dim={z_dim}: got shapes {got}, expected {shape_text((N, z_dim))}")
+            hints.append("both heads are Dense(z_dim); z = Sampling()([z_mean, z_log_var])")
+    settle(parts, messages, hints)
+
+
+@pytest.mark.weight(0.15)
+def test_decoder_gives_images_in_0_1(answer, spec):
+    """decoder: (N, z_dim) -> (N, 28, 28, 1), values in [0, 1]"""
+    # half of each build's part is the shape, half the range: the rule the autoencoders share
+    found = decoder_check(
+        answer,
+        N,
+        spec.z_dims,
+        0.15,
+        lambda z: spec.build_error(answer, z) or f"z_dim={z}: no decoder to call",
+        "the Bernoulli decoder's output goes through a sigmoid",
+    )
+    if not found.passed:
+        raise Partial(found.fraction, found.message, found.hint)
+
+
+@pytest.mark.weight(0.2)
+def test_z_is_reparameterised(answer, hint):
+    """z = z_mean + exp(0.5 * z_log_var) * eps, eps ~ N(0, I) (2048 draws)"""
+    draws = _vae.sampler_draws(answer)
+    if draws is None:
+        hint(THREE_OUTPUTS)
+        raise AssertionError(
+            error_text(answer, "reparam", "encoder(x)") or "no [z_mean, z_log_var, z] to test"
+        )
+    mu, lv, z = draws
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        eps = (z - mu) / np.exp(0.5 * lv)
+        if _vae.is_gaussian(eps):
+            return
+        sd, want = float(np.std(z - mu)), float(np.median(np.exp(0.5 * lv)))
+        message = (
+            f"(z - z_mean) / exp(0.5 z_log_var) has mean {eps.mean():.3g} and sd "
+            f"{eps.std():.3g}, expected 0 and 1; sd of z - z_mean: got {sd:.3g}, expected "
+            f"about {want:.3g}"
+        )
+        # which slip the draws show: each z rescaled by the slip's own sd is standard
+        spread = float(np.nanmax(np.std(eps, axis=0))) if len(eps) > 1 else float("nan")
+        if sd < 1e-6:
+            hint("z is not sampled (z == z_mean): z = z_mean + exp(0.5 * z_log_var) * eps")
+        elif spread < 1e-3:
+            message += (
+                f"; every draw has the same eps (its sd over the {len(eps)} draws: {spread:.2g})"
+            )
+            hint(
+                "your sampler draws one eps for the whole batch, shared by every image: draw it "
+                "with z_mean's full shape, keras.random.normal(ops.shape(z_mean))"
+            )
+        elif is_standard((z - mu) / np.exp(lv)):
+            hint(
+                f"your sampler's sd is exp(z_log_var), the variance (measured sd {sd:.3g}), "
+                "where the standard deviation exp(0.5 * z_log_var) is needed"
+            )
+        elif is_standard((z - mu) / np.exp(2 * lv)):
+            hint(
+                f"your sampler's sd is exp(2 * z_log_var) (measured sd {sd:.3g}); the standard "
+                "deviation is exp(0.5 * z_log_var)"
+            )
+        elif is_standard((z - mu) / np.sqrt(np.abs(lv))):
+            hint("you used the variance where the log-variance is expected: sd = exp(0.5 lv)")
+        elif is_standard((z - lv) / np.exp(0.5 * mu)):
+            hint(
+                "z_mean and z_log_var are swapped: Sampling()([z_mean, z_log_var]) and the "
+                "encoder returns [z_mean, z_log_var, z], in this order"
+            )
+        elif _vae.is_uniform(eps):
+            hint("eps must be Gaussian, keras.random.normal, not uniform")
+    if not answer.get("reparam.shifted"):
+        message += " (could not shift the heads' biases; tested on the raw encoder)"
+    raise AssertionError(message)
+
+
+@pytest.mark.weight(0.2)
+def test_layers_and_parameter_counts(answer, spec):
+    """layers and parameter counts as in the handout (hidden_dim respected)"""
+    parts, messages, findings = [], [], []
+    for model in ("encoder", "decoder"):  # a quarter each: the z_dim = 10 build's layers
+        got, want, found = _vae.compare_layers(answer, model)
+        findings.extend(found)
+        ok = got == want and not found
+        parts.append(0.25 * ok)
+        if got is None:
+            messages.append(f"{model}: no model to inspect")
+        elif not ok:
+            diffs = differences(got, want) if got != want else []
+            messages.append(f"{model}: " + "; ".join(dict.fromkeys(found + diffs)))
+    for z_dim, kwargs in spec.builds:  # an eighth each: every build's parameter counts
+        hidden = kwargs.get("hidden_dim", 512)
+        counts = _vae.vae_params(z_dim, hidden)
+        for model, count in zip(("encoder", "decoder"), counts, strict=True):
+            got = (answer.get(f"z{z_dim}.{model}.facts") or {}).get("params")
+            parts.append(0.125 * (got == count))
+            if got != count:
+                shown = "no model" if got is None else f"{got:,}"
+                messages.append(
+                    f"{model}, z_dim={z_dim}, hidden_dim={hidden}: got {shown} parameters, "
+                    f"expected {count:,}"
+                )
+    fraction = sum(parts)
+    if fraction >= 1:
+        return
+    if findings:  # a fact of the layer graph
+        found = findings[0]
+    elif any("hidden_dim=64" in m for m in messages) and not any(
+        "hidden_dim=512" in m for m in messages
+    ):
+        found = "use the hidden_dim argument instead of a fixed 512"
+    else:
+        found = architecture_hint(messages)
+    shown = "; ".join(messages[:3]) + ("; ..." if len(messages) > 3 else "")
+    raise Partial(fraction, shown, found)
+
+
+@named(
+    "convolutional: Conv2D in the encoder (its two heads separate), Conv2DTranspose "
+    "(or upsampling) in the decoder"
+)
+@pytest.mark.weight(0.2)
+@pytest.mark.hint(CONVOLUTIONAL)
+def test_convolutional(answer):
+    """Conv2D in the encoder, with two heads of their own where the layer graph was recorded
+    (one layer for both, or one head fed the other, loses the encoder's half: a graph fact);
+    Conv2DTranspose, or UpSampling2D and a convolution, in the decoder."""
+    encoder = [layer.get("class") for layer in _layers(answer, "encoder")]
+    decoder = [layer.get("class") for layer in _layers(answer, "decoder")]
+    heads = _vae.head_finding(answer.get("z10.encoder.graph"))  # a fact of the layer graph
+    conv = "Conv2D" in encoder
+    upsamples = any(c in ("Conv2DTranspose", "UpSampling2D") for c in decoder) and any(
+        c in ("Conv2D", "Conv2DTranspose") for c in decoder
+    )
+    messages = []
+    if not conv:
+        messages.append("no Conv2D layer in the encoder")
+    if heads:
+        messages.append(f"encoder: {heads.split(':')[0]}")
+    if not upsamples:
+        messages.append("no Conv2DTranspose (or UpSampling2D + Conv2D) in the decoder")
+    fraction = ((conv and not heads) + upsamples) / 2
+    if fraction < 1:
+        raise Partial(fraction, "; ".join(messages), heads)
+
+
+def _layers(answer, model: str) -> list[dict]:
+    return (answer.get(f"z10.{model}.facts") or {}).get("layers") or []
+
+
+@named(f"vae.fit lowers the negative ELBO ({EPOCHS} epochs of {TRAIN_IMAGES} images)")
+@pytest.mark.weight(0.2)
+def test_fit_lowers_the_negative_elbo(answer, inputs, hint):
+    """Half: the grader's negative ELBO of 64 images, from the student's own encoder and
+    decoder, falls by more than 2 nats; half: fit's first-epoch loss is about that negative
+    ELBO (within a factor 1.5), so fit minimises the negative ELBO and nothing else."""
+    x_eval = inputs["train"][: _vae.EVAL_IMAGES]
+    before = _vae.elbo_of(answer, "before", x_eval)
+    assert before is not None, (
+        error_text(answer, "train.before", "decoder(encoder(x)[2])")
+        or "no encoder and decoder to evaluate the negative ELBO with"
+    )
+    history = _vae.fit_losses(answer.get("train.history") or {})
+    assert history, (
+        error_text(answer, "train.fit", "vae.fit(x)")
+        or error_text(answer, "train.compile", "vae.compile(optimizer)")
+        or "fit reported no loss"
+    )
+    after = _vae.elbo_of(answer, "after", x_eval)
+    after = float("nan") if after is None else after
+    messages = []
+    lowered = np.isfinite(after) and after < before - 2.0
+    if not lowered:
+        messages.append(f"negative ELBO before fit {before:.1f}, after {after:.1f} nats")
+    first = history[0]
+    consistent = np.isfinite(first) and 0.5 * before <= first <= 1.5 * before
+    if not consistent:
+        messages.append(
+            f"fit's loss in the first epoch: got {fmt(first)}, expected about the negative "
+            f"ELBO, {before:.1f} nats"
+        )
+        given = (answer.get("z10.vae.facts") or {}).get("type") == "VAE"
+        if given and _vae.sampler_is_right(answer):
+            # the given VAE, the reference losses, a right sampler: only the loss arguments remain
+            hint(
+                "pass the losses in this order: VAE(encoder, decoder, reconstruction_loss, "
+                "kl_divergence)"
+            )
+    fraction = 0.5 * lowered + 0.5 * consistent
+    if fraction < 1:
+        raise Partial(fraction, "; ".join(messages))
