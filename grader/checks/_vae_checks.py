@@ -1,14 +1,16 @@
 """The checks of the VAE builders, one pytest test each, shared by ``build_vae`` and the bonus
 ``build_conv_vae``.
 
-``grader/checks/test_build_vae.py`` and ``test_build_conv_vae.py`` import these tests (pytest
-collects a test function imported into a test file, under that file's question) and give the
-``spec`` fixture: the builder's :class:`grader.checks._vae.VaeSpec`. Each test reads what the
-sandboxed child recorded (``answer``: the builds at z_dim = 2 and 10, the encoder's and decoder's
-outputs, 2,048 draws of z, the layers and their graph, a short ``vae.fit``); a failed assert
-loses the test's weight, ``Partial`` part of it, and the hint names what the evidence shows (a
-sampler's measured spread, a fact of the layer graph). Only one of the two architecture tests is
-a check of each question: the exact layers for the MLP, convolutions for the bonus.
+``grader/checks/test_build_vae.py`` and ``test_build_conv_vae.py`` bind these tests under
+their own names, in the order the student reads them (pytest collects a test function bound in
+a test file as that file's, under its question: ``collect_imported_tests``, true by default), and
+give the ``spec`` fixture: the builder's :class:`grader.checks._vae.VaeSpec`. Each test reads
+what the sandboxed child recorded (``answer``: the builds at z_dim = 2 and 10, the encoder's and
+decoder's outputs, 2,048 draws of z, the layers and their graph, a short ``vae.fit``); a failed
+assert loses the test's weight, ``Partial`` part of it, and the hint names what the evidence
+shows (a sampler's measured spread, a fact of the layer graph). Only one of the two
+architecture tests is a check of each question: the exact layers for the MLP, convolutions for
+the bonus.
 """
 
 from __future__ import annotations
