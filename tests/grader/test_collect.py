@@ -9,6 +9,8 @@ from grader.collect import add_noise as noise_collect
 from grader.observations import Observations
 from grader.probe import Probe
 
+from .checks.helpers import checked
+
 
 class _ClaimsFloat32:
     """A float64 array that says it is float32 (its .dtype lies)."""
@@ -39,5 +41,5 @@ def test_a_float64_array_claiming_float32_is_recorded_as_float64():
         lambda x, **kw: _noise(x, **kw).astype(np.float32), inputs, Probe(honest, set())
     )
     assert honest.get("grey.seed0.dtype") == "float32"
-    shape_dtype = noise_check.score(inputs, obs)[0]
+    shape_dtype = checked(noise_check, inputs, obs)[0]
     assert not shape_dtype.passed and "float64" in shape_dtype.message

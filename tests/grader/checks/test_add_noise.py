@@ -9,7 +9,7 @@ import pytest
 from grader.checks import add_noise as noise_check
 from grader.observations import Observations
 
-from .helpers import fraction, hints
+from .helpers import checked, fraction, hints
 
 
 def noise_observations(inputs, fn) -> Observations:
@@ -74,7 +74,7 @@ def right_noise(x, sigma=20 / 255, seed=None):
 def test_add_noise_statistics_and_hints(rng, wrong, hint):
     """Does right noise pass, and does each wrong one lose points with its hint?"""
     inputs = noise_check.make_inputs(rng)
-    checks = noise_check.score(inputs, noise_observations(inputs, wrong))
+    checks = checked(noise_check, inputs, noise_observations(inputs, wrong))
     if hint is None:
         assert fraction(checks) == pytest.approx(1.0), [c.message for c in checks]
     else:
@@ -144,8 +144,30 @@ def _gen(seed):
 def test_add_noise_hints_only_with_evidence(rng, wrong, hint, not_hint):
     """Does each mistake get the hint its output proves, and never the hint of another one?"""
     inputs = noise_check.make_inputs(rng)
-    checks = noise_check.score(inputs, noise_observations(inputs, wrong))
+    checks = checked(noise_check, inputs, noise_observations(inputs, wrong))
     assert fraction(checks) < 1
     if hint:
         assert hint in hints(checks)
     assert not_hint not in hints(checks)
+
+
+def test_float64_noise_loses_half_of_the_shape_and_dtype_check_only(rng):
+    """Right noise returned as float64: is half of "returns float32 of x's shape" the only loss,
+    with the dtype's message and hint?"""
+    inputs = noise_check.make_inputs(rng)
+
+    def float64_noise(x, sigma=20 / 255, seed=None):
+        return right_noise(x, sigma, seed).astype(np.float64)
+
+    checks = checked(noise_check, inputs, noise_observations(inputs, float64_noise))
+    lost = [c for c in checks if not c.passed]
+    assert [(c.name, c.fraction) for c in lost] == [(checks[0].name, 0.5)]
+    assert lost[0].message == "got dtype float64, expected float32"
+    assert lost[0].hint == "return .astype(np.float32): NumPy's random draws are float64"
+
+
+def test_every_check_says_what_is_missing_when_nothing_came_back(rng):
+    """With no observation at all, does every check fail with a message (never crash)?"""
+    checks = checked(noise_check, noise_check.make_inputs(rng), Observations())
+    assert len(checks) == 6
+    assert all(c.fraction == 0 and c.message for c in checks)
