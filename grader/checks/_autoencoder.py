@@ -1,9 +1,15 @@
-"""Checks shared by the two autoencoder builders (MLP and convolutional).
+"""The checks shared by the two autoencoder builders (MLP and convolutional), as pytest tests.
 
 Built with z_dim = 2 and 10: three Models returned; encoder (N, 28, 28, 1) -> (N, z_dim);
 decoder (N, z_dim) -> (N, 28, 28, 1) in [0, 1]; autoencoder = decoder(encoder(x)); the
 handout's layers and parameter counts (shapes right with another architecture keep the shape
 points).
+
+:class:`AutoencoderChecks` holds the six checks, one test method each; a question's file
+(``test_build_mlp_autoencoder.py``, ``test_build_conv_autoencoder.py``) subclasses it with its
+:class:`AutoencoderSpec`. A check judged per z_dim earns the mean of its parts
+(:class:`~grader.pytest_plugin.Partial`); its hint sits next to the assert whose evidence it
+reports.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import pytest
 
 from grader.checks._architecture import (
     architecture_hint,
@@ -21,9 +28,20 @@ from grader.checks._architecture import (
     layer_tokens,
     token_graph,
 )
-from grader.checks._common import check, close, decoder_check, error_text, shape_text
+from grader.checks._common import close, decoder_check, error_text, shape_text
 from grader.collect._autoencoder import IMAGE, Z_DIMS, N
 from grader.observations import Observations
+from grader.pytest_plugin import Partial
+
+MODELS = ("encoder", "decoder", "autoencoder")
+COMPOSE = (
+    "build the autoencoder from the same encoder and decoder: keras.Model(x, decoder(encoder(x)))"
+)
+SAME_CODE_SIZE = "use the z_dim argument: both z_dim values gave the same code size"
+RANDOM_AT_INFERENCE = (
+    "the autoencoder is random at inference: dropout or noise is left on (training=True); "
+    "keras.layers.Dropout is off by default outside fit"
+)
 
 
 @dataclass(frozen=True)
@@ -45,178 +63,156 @@ def make_inputs(rng: np.random.Generator) -> dict[str, np.ndarray]:
     return inputs
 
 
-def score(spec: AutoencoderSpec, obs: Observations) -> list:
-    """Returned models (0.1), encoder (0.2), decoder (0.2), composition (0.1), layers (0.25),
-    parameter counts (0.15)."""
-    return [
-        _returned(spec, obs),
-        _encoder(spec, obs),
-        _decoder(spec, obs),
-        _composition(obs),
-        _layers(spec, obs),
-        _params(spec, obs),
-    ]
-
-
-def _call(spec: AutoencoderSpec, z_dim: int) -> str:
-    return f"{spec.question_id}(z_dim={z_dim})"
-
-
-def _build_error(spec, obs: Observations, z_dim: int) -> str:
-    key = f"z{z_dim}"
-    return error_text(obs, f"{key}.build", _call(spec, z_dim)) or error_text(
-        obs, f"{key}.returned", f"unpacking {_call(spec, z_dim)}"
+def build_error(spec: AutoencoderSpec, obs: Observations, z_dim: int) -> str:
+    """Why nothing was built for ``z_dim``: the student's error, else that nothing came back."""
+    key, call = f"z{z_dim}", f"{spec.question_id}(z_dim={z_dim})"
+    return (
+        error_text(obs, f"{key}.build", call)
+        or error_text(obs, f"{key}.returned", f"unpacking {call}")
+        or f"z_dim={z_dim}: nothing came back to check"
     )
 
 
-def _returned(spec, obs: Observations):
-    name = "returns (encoder, decoder, autoencoder), three keras Models"
-    parts, messages = [], []
-    for z_dim in Z_DIMS:
-        key = f"z{z_dim}"
-        returned = obs.get(f"{key}.returned")
-        if returned is None:
-            parts.append(0.0)
-            messages.append(_build_error(spec, obs, z_dim))
-            continue
-        facts = [obs.get(f"{key}.{m}.facts") or {} for m in ("encoder", "decoder", "autoencoder")]
-        ok = returned.get("len") == 3 and all(f.get("is_model") for f in facts)
-        parts.append(float(ok))
-        if not ok:
-            kinds = ", ".join(f.get("type", "?") for f in facts) if returned.get("len") == 3 else ""
-            messages.append(
-                f"z_dim={z_dim}: got a {returned.get('type')} of {returned.get('len')} items"
-                + (f" ({kinds})" if kinds else "")
-                + ", expected 3 keras.Model objects"
-            )
-    ok = all(parts)
-    return check(
-        name,
-        0.1,
-        float(np.mean(parts)),
-        "; ".join(m for m in messages if m),
-        "" if ok else "return encoder, decoder, autoencoder (each a keras.Model)",
-    )
+def settle(parts: list[float], messages: list[str], hint: str = "") -> None:
+    """Full marks when every part (one per z_dim or model, each in [0, 1]) is right; else
+    ``Partial`` with their mean and the messages."""
+    fraction = float(np.mean(parts))
+    if fraction < 1:
+        raise Partial(fraction, "; ".join(m for m in messages if m), hint)
 
 
-def _encoder(spec, obs: Observations):
-    name = "encoder: (N, 28, 28, 1) -> (N, z_dim) for z_dim = 2 and 10"
-    parts, messages, hint = [], [], ""
-    shapes = {}
-    for z_dim in Z_DIMS:
-        got = obs.array(f"z{z_dim}.encoded")
-        if got is None:
-            parts.append(0.0)
-            messages.append(
-                error_text(obs, f"z{z_dim}.encoded", "encoder(x)") or _build_error(spec, obs, z_dim)
-            )
-            continue
-        shapes[z_dim] = got.shape
-        ok = got.shape == (N, z_dim)
-        parts.append(float(ok))
-        if not ok:
-            messages.append(
-                f"z_dim={z_dim}: got shape {shape_text(got.shape)}, "
-                f"expected {shape_text((N, z_dim))}"
-            )
-    if len(set(shapes.values())) == 1 and len(shapes) == 2:
-        hint = "use the z_dim argument: both z_dim values gave the same code size"
-    elif not all(parts):
-        hint = "the encoder's last layer must be Dense(z_dim) (after Flatten)"
-    return check(name, 0.2, float(np.mean(parts)), "; ".join(m for m in messages if m), hint)
+class AutoencoderChecks:
+    """The checks of one autoencoder builder: subclass as ``Test...`` with ``spec`` set."""
 
+    spec: AutoencoderSpec
 
-def _decoder(spec, obs: Observations):
-    return decoder_check(
-        obs,
-        N,
-        Z_DIMS,
-        0.2,
-        lambda z_dim: _build_error(spec, obs, z_dim),
-        "end the decoder with a sigmoid so that pixels are in [0, 1]",
-    )
+    @pytest.mark.weight(0.1)
+    @pytest.mark.hint("return encoder, decoder, autoencoder (each a keras.Model)")
+    def test_returns_three_keras_models(self, answer):
+        """returns (encoder, decoder, autoencoder), three keras Models"""
+        parts, messages = [], []
+        for z_dim in Z_DIMS:
+            returned = answer.get(f"z{z_dim}.returned")
+            if returned is None:
+                parts.append(0.0)
+                messages.append(build_error(self.spec, answer, z_dim))
+                continue
+            facts = [answer.get(f"z{z_dim}.{m}.facts") or {} for m in MODELS]
+            ok = returned.get("len") == 3 and all(f.get("is_model") for f in facts)
+            parts.append(float(ok))
+            if not ok:
+                kinds = ", ".join(f.get("type", "?") for f in facts)
+                kinds = f" ({kinds})" if returned.get("len") == 3 else ""
+                messages.append(
+                    f"z_dim={z_dim}: got a {returned.get('type')} of {returned.get('len')} items"
+                    f"{kinds}, expected 3 keras.Model objects"
+                )
+        settle(parts, messages)
 
+    @pytest.mark.weight(0.2)
+    @pytest.mark.hint("the encoder's last layer must be Dense(z_dim) (after Flatten)")
+    def test_encoder_maps_images_to_codes(self, answer):
+        """encoder: (N, 28, 28, 1) -> (N, z_dim) for z_dim = 2 and 10"""
+        parts, messages, shapes = [], [], {}
+        for z_dim in Z_DIMS:
+            got = answer.array(f"z{z_dim}.encoded")
+            if got is None:
+                parts.append(0.0)
+                messages.append(
+                    error_text(answer, f"z{z_dim}.encoded", "encoder(x)")
+                    or build_error(self.spec, answer, z_dim)
+                )
+                continue
+            shapes[z_dim] = got.shape
+            parts.append(float(got.shape == (N, z_dim)))
+            if got.shape != (N, z_dim):
+                messages.append(
+                    f"z_dim={z_dim}: got shape {shape_text(got.shape)}, "
+                    f"expected {shape_text((N, z_dim))}"
+                )
+        same = len(shapes) == len(Z_DIMS) and len(set(shapes.values())) == 1
+        settle(parts, messages, SAME_CODE_SIZE if same else "")  # else the Dense(z_dim) hint
 
-def _composition(obs: Observations):
-    name = "autoencoder(x) == decoder(encoder(x)), shape (N, 28, 28, 1)"
-    got, want = obs.array("z10.reconstructed"), obs.array("z10.composed")
-    if got is None:
-        message = error_text(obs, "z10.reconstructed", "autoencoder(x)") or "no model to call"
-        return check(name, 0.1, False, message)
-    if want is None or not close(got, want, rtol=1e-4, atol=1e-5) or got.shape != (N, *IMAGE):
+    @pytest.mark.weight(0.2)
+    def test_decoder_maps_codes_to_images_in_the_unit_range(self, answer):
+        """decoder: (N, z_dim) -> (N, 28, 28, 1), values in [0, 1]"""
+        # half of each z_dim's part is the shape (hint: the Reshape), half the range (sigmoid)
+        found = decoder_check(
+            answer,
+            N,
+            Z_DIMS,
+            0.2,
+            lambda z_dim: build_error(self.spec, answer, z_dim),
+            "end the decoder with a sigmoid so that pixels are in [0, 1]",
+        )
+        if found.fraction < 1:
+            raise Partial(found.fraction, found.message, found.hint)
+
+    @pytest.mark.weight(0.1)
+    def test_autoencoder_is_the_decoder_of_the_encoder(self, answer, hint):
+        """autoencoder(x) == decoder(encoder(x)), shape (N, 28, 28, 1)"""
+        got, want = answer.array("z10.reconstructed"), answer.array("z10.composed")
+        assert got is not None, (
+            error_text(answer, "z10.reconstructed", "autoencoder(x)") or "no model to call"
+        )
+        right = want is not None and got.shape == (N, *IMAGE)
+        right = right and close(got, want, rtol=1e-4, atol=1e-5)
         message = f"got shape {shape_text(got.shape)}" + (
             "" if want is None else f", decoder(encoder(x)) has shape {shape_text(want.shape)}"
         )
         if want is not None and got.shape == want.shape:
             message = "autoencoder(x) differs from decoder(encoder(x))"
-        again = obs.array("z10.reconstructed.again")
-        if again is not None and again.shape == got.shape and not close(got, again, 1e-6, 1e-7):
-            # evidence: the same x gives two different outputs, so the model is random at inference
-            return check(
-                name,
-                0.1,
-                False,
-                message + f"; two calls of autoencoder(x) differ by up to "
-                f"{float(np.max(np.abs(np.float64(got) - again))):.3g}",
-                "the autoencoder is random at inference: dropout or noise is left on "
-                "(training=True); keras.layers.Dropout is off by default outside fit",
-            )
-        return check(
-            name,
-            0.1,
-            False,
-            message,
-            "build the autoencoder from the same encoder and decoder: "
-            "keras.Model(x, decoder(encoder(x)))",
-        )
-    return check(name, 0.1, True)
+        hint(COMPOSE)
+        again = answer.array("z10.reconstructed.again")
+        if not right and again is not None and again.shape == got.shape:
+            if not close(got, again, 1e-6, 1e-7):
+                # evidence: the same x gives two different outputs: random at inference
+                spread = float(np.max(np.abs(np.float64(got) - again)))
+                message += f"; two calls of autoencoder(x) differ by up to {spread:.3g}"
+                hint(RANDOM_AT_INFERENCE)
+        assert right, message
 
+    @pytest.mark.weight(0.25)
+    def test_layers_follow_the_handout(self, answer):
+        """layers as in the handout"""
+        # the handout's layers in order and, where the child recorded the layer graph, fed as
+        # in the handout (a graph finding is the hint: it is a fact of the graph)
+        parts, messages, findings = [], [], []
+        handout = (("encoder", self.spec.encoder_layers), ("decoder", self.spec.decoder_layers))
+        for model, expected in handout:
+            facts = answer.get(f"z10.{model}.facts") or {}
+            if "layers" not in facts:
+                parts.append(0.0)
+                messages.append(f"{model}: no model to inspect")
+                continue
+            got, want = layer_tokens(facts["layers"]), expected(10)
+            read = token_graph(facts["layers"], answer.get(f"z10.{model}.graph"))
+            found = graph_findings(*read, chain(want)) if read is not None else []
+            findings.extend(found)
+            parts.append(float(got == want and not found))
+            if got != want or found:
+                diffs = differences(got, want) if got != want else []
+                messages.append(f"{model}: " + "; ".join(dict.fromkeys(found + diffs)))
+        settle(parts, messages, findings[0] if findings else architecture_hint(messages))
 
-def _layers(spec, obs: Observations):
-    """The handout's layers in order and, where the child recorded the layer graph, fed as in
-    the handout (a graph finding is the hint: it is a fact of the graph)."""
-    name = "layers as in the handout"
-    parts, messages, findings = [], [], []
-    for model, expected in (("encoder", spec.encoder_layers), ("decoder", spec.decoder_layers)):
-        facts = obs.get(f"z10.{model}.facts") or {}
-        if "layers" not in facts:
-            parts.append(0.0)
-            messages.append(f"{model}: no model to inspect")
-            continue
-        got, want = layer_tokens(facts["layers"]), expected(10)
-        read = token_graph(facts["layers"], obs.get(f"z10.{model}.graph"))
-        found = graph_findings(*read, chain(want)) if read is not None else []
-        findings.extend(found)
-        parts.append(float(got == want and not found))
-        if got != want or found:
-            diffs = differences(got, want) if got != want else []
-            messages.append(f"{model}: " + "; ".join(dict.fromkeys(found + diffs)))
-    ok = all(parts)
-    hint = "" if ok else (findings[0] if findings else architecture_hint(messages))
-    return check(name, 0.25, float(np.mean(parts)), "; ".join(messages), hint)
-
-
-def _params(spec, obs: Observations):
-    name = "parameter counts as in the handout (z_dim = 2 and 10)"
-    parts, messages = [], []
-    for z_dim in Z_DIMS:
-        for model, formula in (("encoder", spec.encoder_params), ("decoder", spec.decoder_params)):
-            facts = obs.get(f"z{z_dim}.{model}.facts") or {}
-            got, want = facts.get("params"), formula(z_dim)
-            parts.append(float(got == want))
-            if got != want:
-                shown = "no model" if got is None else f"{got:,}"
-                messages.append(
-                    f"{model}, z_dim={z_dim}: got {shown} parameters, expected {want:,}"
-                )
-    ok = all(parts)
-    return check(
-        name,
-        0.15,
-        float(np.mean(parts)),
-        "; ".join(messages[:2]) + ("; ..." if len(messages) > 2 else ""),
-        ""
-        if ok
-        else "a different parameter count means different layers or sizes: compare "
-        "with the handout's list",
+    @pytest.mark.weight(0.15)
+    @pytest.mark.hint(
+        "a different parameter count means different layers or sizes: compare with the "
+        "handout's list"
     )
+    def test_parameter_counts_follow_the_handout(self, answer):
+        """parameter counts as in the handout (z_dim = 2 and 10)"""
+        parts, messages = [], []
+        handout = (("encoder", self.spec.encoder_params), ("decoder", self.spec.decoder_params))
+        for z_dim in Z_DIMS:
+            for model, formula in handout:
+                got = (answer.get(f"z{z_dim}.{model}.facts") or {}).get("params")
+                want = formula(z_dim)
+                parts.append(float(got == want))
+                if got != want:
+                    shown = "no model" if got is None else f"{got:,}"
+                    messages.append(
+                        f"{model}, z_dim={z_dim}: got {shown} parameters, expected {want:,}"
+                    )
+        shown = messages[:2] + (["..."] if len(messages) > 2 else [])
+        settle(parts, shown)

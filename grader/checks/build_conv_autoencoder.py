@@ -7,7 +7,9 @@ LeakyReLU(0.2) -> Flatten -> Dense(z_dim); decoder Dense(7*7*8) -> Reshape(7, 7,
 Conv2DTranspose(4, 3x3, s2, same) -> LeakyReLU(0.2) -> Conv2DTranspose(1, 3x3, s2, same) ->
 sigmoid) and their parameter counts.
 
-The checks are shared with the MLP autoencoder (``_autoencoder``).
+The checks, shared with the MLP autoencoder, are the pytest tests of
+``grader.checks._autoencoder.AutoencoderChecks``, run on this module's ``SPEC`` by
+``test_build_conv_autoencoder.py``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from __future__ import annotations
 import numpy as np
 
 from grader.checks import _autoencoder
-from grader.observations import Observations
 
 QUESTION_ID = "build_conv_autoencoder"
 MAIN_KEYS = ("z2.build", "z10.build")
@@ -64,7 +65,3 @@ SPEC = _autoencoder.AutoencoderSpec(
 
 def make_inputs(rng: np.random.Generator) -> dict[str, np.ndarray]:
     return _autoencoder.make_inputs(rng)
-
-
-def score(inputs: dict[str, np.ndarray], obs: Observations) -> list:
-    return _autoencoder.score(SPEC, obs)

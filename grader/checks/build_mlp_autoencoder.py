@@ -5,7 +5,9 @@ Built with z_dim = 2 and 10: three keras Models; encoder (N, 28, 28, 1) -> (N, z
 (encoder Flatten -> Dense(z_dim) -> LeakyReLU(0.2), decoder Dense(784) -> sigmoid ->
 Reshape(28, 28, 1)) and their parameter counts.
 
-The checks are shared with the conv autoencoder (``_autoencoder``).
+The checks, shared with the conv autoencoder, are the pytest tests of
+``grader.checks._autoencoder.AutoencoderChecks``, run on this module's ``SPEC`` by
+``test_build_mlp_autoencoder.py``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from __future__ import annotations
 import numpy as np
 
 from grader.checks import _autoencoder
-from grader.observations import Observations
 
 QUESTION_ID = "build_mlp_autoencoder"
 MAIN_KEYS = ("z2.build", "z10.build")
@@ -43,7 +44,3 @@ SPEC = _autoencoder.AutoencoderSpec(
 
 def make_inputs(rng: np.random.Generator) -> dict[str, np.ndarray]:
     return _autoencoder.make_inputs(rng)
-
-
-def score(inputs: dict[str, np.ndarray], obs: Observations) -> list:
-    return _autoencoder.score(SPEC, obs)

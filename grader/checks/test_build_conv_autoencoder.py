@@ -1,19 +1,22 @@
-"""The checks of ``build_conv_autoencoder``, as one pytest test over its observations.
+"""The checks of ``build_conv_autoencoder``, one pytest test per check.
 
-They are scored by ``grader.checks.build_conv_autoencoder.score``:
-each check it returns is one line of the
-feedback, with its own weight. Read that module for what is checked and why.
+The six tests are those of ``grader.checks._autoencoder.AutoencoderChecks`` (shared with the MLP
+autoencoder), run on what the student's builder gave for z_dim = 2 and 10 (``answer``, collected
+in the sandbox by ``grader.collect.build_conv_autoencoder``) against the convolutional net of
+the handout (two stride-2 Conv2D and LeakyReLU(0.2), Flatten, Dense(z_dim); Dense(392), Reshape,
+two stride-2 Conv2DTranspose, sigmoid), with its parameter counts
+(``grader.checks.build_conv_autoencoder``).
 """
 
 from __future__ import annotations
 
 import pytest
 
-from grader.checks import build_conv_autoencoder as checks
+from grader.checks import build_conv_autoencoder
+from grader.checks._autoencoder import AutoencoderChecks
 
 pytestmark = pytest.mark.question("build_conv_autoencoder")
 
 
-def test_build_conv_autoencoder(answer, inputs, record):
-    """every check of build_conv_autoencoder"""
-    record(checks.score(inputs, answer))
+class TestConvAutoencoder(AutoencoderChecks):
+    spec = build_conv_autoencoder.SPEC

@@ -1,19 +1,21 @@
-"""The checks of ``build_mlp_autoencoder``, as one pytest test over its observations.
+"""The checks of ``build_mlp_autoencoder``, one pytest test per check.
 
-They are scored by ``grader.checks.build_mlp_autoencoder.score``:
-each check it returns is one line of the
-feedback, with its own weight. Read that module for what is checked and why.
+The six tests are those of ``grader.checks._autoencoder.AutoencoderChecks`` (shared with the conv
+autoencoder), run on what the student's builder gave for z_dim = 2 and 10 (``answer``, collected
+in the sandbox by ``grader.collect.build_mlp_autoencoder``) against the MLP of the handout:
+Flatten -> Dense(z_dim) -> LeakyReLU(0.2), then Dense(784) -> sigmoid -> Reshape(28, 28, 1),
+with its parameter counts (``grader.checks.build_mlp_autoencoder``).
 """
 
 from __future__ import annotations
 
 import pytest
 
-from grader.checks import build_mlp_autoencoder as checks
+from grader.checks import build_mlp_autoencoder
+from grader.checks._autoencoder import AutoencoderChecks
 
 pytestmark = pytest.mark.question("build_mlp_autoencoder")
 
 
-def test_build_mlp_autoencoder(answer, inputs, record):
-    """every check of build_mlp_autoencoder"""
-    record(checks.score(inputs, answer))
+class TestMlpAutoencoder(AutoencoderChecks):
+    spec = build_mlp_autoencoder.SPEC
