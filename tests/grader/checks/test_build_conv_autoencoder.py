@@ -1,10 +1,13 @@
 """build_conv_autoencoder (parent side, NumPy only; checks shared with build_mlp_autoencoder in
-grader.checks._autoencoder): the handout's parameter counts."""
+grader.checks._autoencoder.AutoencoderChecks): the handout's parameter counts, and the layers
+check as the grader's pytest file records it."""
 
 from __future__ import annotations
 
 from grader.checks import check_module
 from grader.observations import Observations
+
+from .helpers import checked
 
 
 def test_conv_autoencoder_parameter_counts_follow_the_handout():
@@ -14,7 +17,7 @@ def test_conv_autoencoder_parameter_counts_follow_the_handout():
     assert conv.decoder_params(10) == 4312 + 292 + 37
 
 
-LAYERS = 4  # index of the layers check in the autoencoders' list
+LAYERS = 4  # index of the layers check in the autoencoders' list of checks
 
 
 def conv_layer(filters: int, strides: int, transposed: bool = False) -> dict:
@@ -50,7 +53,7 @@ def layers_check(rng, encoder: list[dict], encoder_graph: dict | None):
     if encoder_graph is not None:
         values["z10.encoder.graph"] = encoder_graph
     module = check_module("build_conv_autoencoder")
-    return module.score(module.make_inputs(rng), Observations(values))[LAYERS]
+    return checked(module, module.make_inputs(rng), Observations(values))[LAYERS]
 
 
 HANDOUT_ENCODER = [
