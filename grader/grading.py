@@ -90,6 +90,7 @@ class _Pending:
     to_check: dict[str, RawOutcome] = field(default_factory=dict)  # questions awaiting checks
     custom: list[QuestionResult] = field(default_factory=list)  # the course's own questions
     isolation: str = ""  # the sandbox's level its code ran under (grader.isolation.LEVELS)
+    done: threading.Event = field(default_factory=threading.Event)  # every question back
 
 
 def grade_submissions(
@@ -104,14 +105,15 @@ def grade_submissions(
     on_result: Callable[[SubmissionResult], None] | None = None,
     checks: Sequence[Path] | None = None,
 ) -> dict[str, SubmissionResult]:
-    """Grade name -> path submissions in one child. ``questions`` limits which are run, for
-    all submissions or per submission name (the others get status ``not_run``). Once all of
-    a submission's questions are back, their pytest checks (``grader/checks/test_<id>.py``,
-    plus ``checks``, default the course config's folders) run in one session in this process. A bad
-    submission is graded, never raised; GraderError is raised only when the child cannot
-    start. ``wall_seconds`` is the elapsed time for a single submission, and the seconds its
-    questions ran for several."""
-    from grader.pytest_plugin import custom_questions
+    """Grade name -> path submissions in one child and one pytest session. ``questions``
+    limits which are run, for all submissions or per submission name (the others get status
+    ``not_run``). The child runs in a thread while the session, in this one, checks each
+    question as it comes back (``grader/checks/test_<id>.py``, plus ``checks``, default the
+    course config's folders): the submissions are the parameters of the same tests, and each
+    result is reported (``on_result``) once all its questions are checked. A bad submission is
+    graded, never raised; GraderError is raised only when the child cannot start. ``wall_seconds``
+    is the elapsed time for a single submission, and the seconds its questions ran for several."""
+    from grader.pytest_plugin import CheckSession, custom_questions, run_checks
 
     results: dict[str, SubmissionResult] = {}
     single = len(paths) == 1
@@ -123,15 +125,47 @@ def grade_submissions(
                 f"course check {extra.id!r}: give it a new id and uses= one of "
                 + ", ".join(QUESTION_IDS)
             )
+    plan = _plan(paths, config, questions, seed)
+    by_name = {item.name: item for item in plan.pending}
 
-    def finish(item: _Pending, inputs: Mapping[str, dict]) -> None:
-        _run_checks(item, config, inputs, checks, custom)
+    def finish(name: str, session: CheckSession | None = None, crash: str = "") -> None:
+        item = by_name[name]
+        _settle_checked(item, config, session, crash, custom)
         result = _result(item, single)
-        results[item.name] = result
+        results[name] = result
         if on_result is not None:
             on_result(result)
 
-    _observe(paths, config, questions, parallel, threads, seed, cancel, finish)
+    for item in plan.pending:
+        if not item.waiting:
+            finish(item.name)
+    if not plan.tasks:
+        return results
+    cancel = cancel or threading.Event()
+    child = _ChildThread(plan, config, parallel, threads, seed, cancel)
+    session = CheckSession(
+        child.cases,
+        on_done=lambda name: finish(name, session),
+        ready=lambda name: by_name[name].done.is_set() and name not in results,
+    )
+    child.start()
+    crash = ""
+    try:
+        run_checks(session, checks)
+    except KeyboardInterrupt:
+        cancel.set()
+        child.join()
+        raise
+    except Exception:  # noqa: BLE001 - a broken check sinks no submission: grader errors
+        import traceback
+
+        crash = traceback.format_exc(limit=20)
+    child.join()
+    for item in plan.pending:  # what the session could not hand over (it crashed, or ended)
+        if item.name not in results and item.done.is_set() and not cancel.is_set():
+            finish(item.name, session, crash)
+    if child.error is not None:
+        raise child.error
     return results
 
 
@@ -144,30 +178,41 @@ def observe_submissions(
     ``error``."""
     from grader.pytest_plugin import Case
 
+    plan = _plan(paths, config, None, seed)
+    child = _ChildThread(plan, config, None, None, seed, threading.Event())
+    child.run()
+    if child.error is not None:
+        raise child.error
     cases: list[Case] = []
-
-    def finish(item: _Pending, inputs: Mapping[str, dict]) -> None:
+    for item in plan.pending:
         for qid, result in item.by_id.items():
             cases.append(Case(item.name, qid, {}, None, f"{qid}: {result.message}"))
         for qid, outcome in item.to_check.items():
-            cases.append(Case(item.name, qid, inputs[qid], outcome.observations))
-
-    _observe(paths, config, None, None, None, seed, None, finish)
+            cases.append(Case(item.name, qid, plan.inputs[qid], outcome.observations))
     return cases
 
 
-def _observe(paths, config, questions, parallel, threads, seed, cancel, finish) -> None:
-    """Prepare the submissions, run their questions in the child, and call
-    ``finish(item, inputs)`` for each submission once all its questions are back."""
-    default_parallel, default_threads = default_parallelism()
+@dataclass
+class _Plan:
+    """The submissions of one child, read; the tasks it must run; the seeded inputs."""
+
+    pending: list[_Pending]
+    tasks: list[Task]
+    inputs: dict[str, dict]
+
+
+def _plan(paths, config, questions, seed: int) -> _Plan:
+    """Read the submissions (settling what needs no run) and order their tasks: heavy
+    questions early, in blocks of 8 submissions."""
     level = isolation.isolation_level()
     pending = [
         _prepare(name, Path(path), config, _wanted(questions, name)) for name, path in paths.items()
     ]
-    for item in pending:
-        item.isolation = level
     tasks: list[Task] = []
     for index, item in enumerate(pending):
+        item.isolation = level
+        if not item.waiting:
+            item.done.set()
         for qid in sorted(item.waiting, key=_task_order):
             tasks.append((index, qid))
     inputs = {
@@ -175,17 +220,34 @@ def _observe(paths, config, questions, parallel, threads, seed, cancel, finish) 
         for i, qid in enumerate(QUESTION_IDS)
         if any(q == qid for _, q in tasks)
     }
-    for item in pending:
-        if not item.waiting:
-            finish(item, inputs)
-    if not tasks:
-        return
-    tasks.sort(key=lambda t: (t[0] // 8, _task_order(t[1]), t[0]))  # heavy ones early, in blocks
+    tasks.sort(key=lambda t: (t[0] // 8, _task_order(t[1]), t[0]))
+    return _Plan(pending, tasks, inputs)
 
-    def on_outcome(task: Task, outcome: RawOutcome) -> None:
+
+class _ChildThread(threading.Thread):
+    """Runs a plan's tasks in the sandboxed child and hands each outcome over as it comes:
+    settled at once (time limit, stub...) or to its awaiting case (``cases``), whose checks
+    the session runs meanwhile. When the child stops early (cancel, or it cannot start:
+    ``error``), the cases still awaited are released as not run."""
+
+    def __init__(self, plan: _Plan, config, parallel, threads, seed, cancel) -> None:
+        super().__init__(name="tp-ae-child", daemon=True)
+        from grader.pytest_plugin import Case
+
+        self.plan, self.config, self.seed, self.cancel = plan, config, seed, cancel
+        default_parallel, default_threads = default_parallelism()
+        self.parallel, self.threads = parallel or default_parallel, threads or default_threads
+        self.error: BaseException | None = None
+        self.awaited = {
+            (index, qid): Case.awaited(plan.pending[index].name, qid, plan.inputs[qid])
+            for index, qid in plan.tasks
+        }
+        self.cases = [self.awaited[task] for task in plan.tasks]
+
+    def on_outcome(self, task: Task, outcome: RawOutcome) -> None:
         index, qid = task
-        item = pending[index]
-        settled = settle(qid, config[qid], outcome)
+        item = self.plan.pending[index]
+        settled = settle(qid, self.config[qid], outcome)
         if settled is None:
             item.to_check[qid] = outcome
         else:
@@ -194,35 +256,42 @@ def _observe(paths, config, questions, parallel, threads, seed, cancel, finish) 
         _note_load_errors(item, outcome)
         item.waiting.discard(qid)
         if not item.waiting:
-            finish(item, inputs)
+            item.done.set()
+        self.awaited[task].arrive(
+            outcome.observations, skip="" if settled is None else "settled without checks"
+        )
 
-    run_child(
-        [item.submission for item in pending],
-        tasks,
-        config,
-        inputs,
-        parallel=parallel or default_parallel,
-        threads=threads or default_threads,
-        seed=seed,
-        cancel=cancel,
-        on_outcome=on_outcome,
-    )
+    def run(self) -> None:
+        try:
+            run_child(
+                [item.submission for item in self.plan.pending],
+                self.plan.tasks,
+                self.config,
+                self.plan.inputs,
+                parallel=self.parallel,
+                threads=self.threads,
+                seed=self.seed,
+                cancel=self.cancel,
+                on_outcome=self.on_outcome,
+            )
+        except BaseException as err:  # noqa: BLE001 - raised again in the grading thread
+            self.error = err
+        finally:
+            for case in self.awaited.values():
+                if case.arrived is not None and not case.arrived.is_set():
+                    case.arrive(skip="not run: the child stopped")
 
 
-def _run_checks(
-    item: _Pending,
-    config: CourseConfig,
-    inputs: Mapping[str, dict],
-    checks: Sequence[Path],
-    custom: Sequence = (),
-) -> None:
-    """Score the questions of ``item`` that await their checks (one pytest session), then the
-    course's own questions (``custom``) from the same session's records."""
-    recorder = None
-    if item.to_check:
-        recorder = _session(item, config, inputs, checks)
+def _settle_checked(item: _Pending, config: CourseConfig, session, crash: str, custom) -> None:
+    """Give each question of ``item`` that awaited its checks its result from the session's
+    records (a crash of the checks is a grader error on it), then the course's own questions
+    (``custom``) from the same records."""
+    for qid, outcome in item.to_check.items():
+        found, bug = session.results_of(item.name, qid) if session else ([], "")
+        item.by_id[qid] = with_checks(qid, config[qid], outcome, found, bug or crash or None)
+    item.to_check.clear()
     for extra in custom:
-        found = recorder.results.get((item.name, extra.id)) if recorder else None
+        found = session.results_of(item.name, extra.id)[0] if session else []
         result = QuestionResult(extra.id, extra.points, False, "visible")
         if found:
             result.checks = found
@@ -230,32 +299,6 @@ def _run_checks(
             result.status = Status.NOT_RUN
             result.message = f"not run: it reads {extra.uses}, which could not be checked"
         item.custom.append(result)
-
-
-def _session(item: _Pending, config: CourseConfig, inputs, checks: Sequence[Path]):
-    """One pytest session over ``item``'s awaiting questions; each gets its result (a crash
-    of the checks is a grader error on those questions). Returns the session's records."""
-    from grader.pytest_plugin import Case, run_checks
-
-    cases = [
-        Case(item.name, qid, inputs[qid], outcome.observations)
-        for qid, outcome in item.to_check.items()
-    ]
-    crash = None
-    try:
-        recorder = run_checks(cases, checks).recorder
-    except Exception:  # noqa: BLE001 - a broken check sinks no submission: grader errors
-        import traceback
-
-        crash = traceback.format_exc(limit=20)
-        recorder = None
-    for qid, outcome in item.to_check.items():
-        key = (item.name, qid)
-        found = recorder.results.get(key, []) if recorder else []
-        bug = recorder.crashes.get(key) if recorder else crash
-        item.by_id[qid] = with_checks(qid, config[qid], outcome, found, bug)
-    item.to_check.clear()
-    return recorder
 
 
 def _wanted(questions, name: str) -> set[str]:

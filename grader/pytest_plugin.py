@@ -32,7 +32,8 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,13 +60,35 @@ class Case:
     """One question of one submission to check: its inputs and what the child observed.
 
     ``error`` is set when the question could not run (missing, timeout...): every check of
-    the case then fails with it (only in direct ``--submission`` runs)."""
+    the case then fails with it (only in direct ``--submission`` runs). A case made before its
+    question has run carries ``arrived`` (set by :meth:`arrive`, from the thread that runs the
+    child): its checks wait for it, and are skipped when ``skip`` says the question needs no
+    checks (its result was settled without them). ``source`` is the case a course check's view
+    reads (a custom question reads another one's answer)."""
 
     submission: str
     question_id: str
     inputs: Mapping[str, Any]
-    answer: Any  # grader.observations.Observations
+    answer: Any = None  # grader.observations.Observations
     error: str = ""
+    skip: str = ""
+    arrived: threading.Event | None = None
+    source: Case | None = None
+
+    @classmethod
+    def awaited(cls, submission: str, question_id: str, inputs: Mapping[str, Any]) -> Case:
+        """A case whose observations come later, through :meth:`arrive`."""
+        return cls(submission, question_id, inputs, arrived=threading.Event())
+
+    def arrive(self, answer: Any = None, *, skip: str = "") -> None:
+        """The observations are in (or, with ``skip``, the question needs no checks)."""
+        self.answer, self.skip = answer, skip
+        if self.arrived is not None:
+            self.arrived.set()
+
+    @property
+    def real(self) -> Case:
+        return self.source or self
 
 
 @dataclass(frozen=True)
@@ -96,12 +119,28 @@ class Hint:
 
 
 class CheckSession:
-    """The plugin object: hands the cases to the tests and records their outcomes."""
+    """The plugin object: hands the cases to the tests and records their outcomes.
 
-    def __init__(self, cases: Sequence[Case]):
+    A batch is one session: its items run submission by submission, in the cases' order. With
+    ``on_done``, the session calls ``on_done(submission)`` as soon as every check of that
+    submission has run and ``ready(submission)`` says all its questions are back from the
+    child, so results are written while the next submissions are still running; waiting for a
+    case that has not arrived, it keeps handing over the submissions that are done."""
+
+    def __init__(
+        self,
+        cases: Sequence[Case],
+        *,
+        on_done: Callable[[str], None] | None = None,
+        ready: Callable[[str], bool] | None = None,
+    ):
         self.cases = list(cases)
         self.recorder = _Recorder()
         self.custom: dict[str, CustomQuestion] = {}
+        self.order = list(dict.fromkeys(c.submission for c in self.cases))
+        self.on_done, self.ready = on_done, ready
+        self._left: dict[str, int] = {}  # checks not yet run, per submission
+        self._handed: set[str] = set()
 
     # -- collection ---------------------------------------------------------------------------
 
@@ -120,16 +159,65 @@ class CheckSession:
         cases = [c for c in cases if c is not None]
         metafunc.parametrize("case", cases, ids=[c.submission for c in cases])
 
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        """Submission by submission (stable: each file's order kept within a submission)."""
+        rank = {name: i for i, name in enumerate(self.order)}
+        items.sort(key=lambda item: rank.get(_submission_of(item), -1))
+        for item in items:
+            name = _submission_of(item)
+            if name is not None:
+                self._left[name] = self._left.get(name, 0) + 1
+
     # -- running ------------------------------------------------------------------------------
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        case = _case_of(item)
+        if case is None:
+            return
+        real = case.real
+        while real.arrived is not None and not real.arrived.wait(0.25):
+            self.hand_over()  # results of the submissions already done, while this one runs
+        if real.skip:
+            pytest.skip(real.skip)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(self, item: pytest.Item, nextitem):
+        yield
+        name = _submission_of(item)
+        if name is not None:
+            self._left[name] -= 1
+        self.hand_over()
+
+    def pytest_sessionfinish(self) -> None:
+        self.hand_over()
+
+    def hand_over(self) -> None:
+        """``on_done`` for every submission, in order, whose checks have all run and whose
+        questions are all back."""
+        if self.on_done is None:
+            return
+        for name in self.order:
+            if name in self._handed or self._left.get(name, 0) > 0:
+                continue
+            if self.ready is not None and not self.ready(name):
+                continue
+            self._handed.add(name)
+            self.on_done(name)
+
+    def results_of(self, submission: str, question_id: str) -> tuple[list[CheckResult], str]:
+        """(the CheckResults, a crash text or "") of one question, forgotten once taken."""
+        key = (submission, question_id)
+        return self.recorder.results.pop(key, []), self.recorder.crashes.pop(key, "")
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
         outcome = yield
-        case = getattr(item, "callspec", None) and item.callspec.params.get("case")
-        if not isinstance(case, Case) or call.when not in ("setup", "call"):
+        case = _case_of(item)
+        if case is None or call.when not in ("setup", "call"):
             return
         report = outcome.get_result()
-        if call.when == "setup" and report.passed:
+        if report.skipped or (call.when == "setup" and report.passed):
             return
         key = (case.submission, case.question_id)
         if call.excinfo is not None and not call.excinfo.errisinstance(AssertionError):
@@ -139,6 +227,16 @@ class CheckSession:
         found = self.recorder.results.setdefault(key, [])
         several = getattr(item, "check_results", None)  # a test that scores several checks
         found.extend(several if several is not None else [_check_result(item, call)])
+
+
+def _case_of(item: pytest.Item) -> Case | None:
+    case = getattr(item, "callspec", None) and item.callspec.params.get("case")
+    return case if isinstance(case, Case) else None
+
+
+def _submission_of(item: pytest.Item) -> str | None:
+    case = _case_of(item)
+    return case.submission if case is not None else None
 
 
 def _question_of(marker) -> tuple[str, str]:
@@ -152,7 +250,7 @@ def _as(case: Case, qid: str) -> Case | None:
     """The case seen by a test of ``qid`` (a custom question reads another one's answer)."""
     if case.question_id == qid:
         return case
-    return Case(case.submission, qid, case.inputs, case.answer, case.error)
+    return Case(case.submission, qid, case.inputs, source=case)
 
 
 def _check_result(item: pytest.Item, call: pytest.CallInfo) -> CheckResult:
@@ -185,15 +283,24 @@ def _assertion_text(error: BaseException) -> str:
 @pytest.fixture
 def answer(case: Case):
     """The plain values the sandboxed child observed for this question."""
-    if case.error:
-        pytest.fail(case.error, pytrace=False)
-    return case.answer
+    if case.real.error:
+        pytest.fail(case.real.error, pytrace=False)
+    return case.real.answer
 
 
 @pytest.fixture
 def inputs(case: Case) -> Mapping[str, Any]:
     """The seeded inputs the student's function was called on."""
-    return case.inputs
+    return case.real.inputs
+
+
+@pytest.fixture
+def reference(case: Case):
+    """The grader's own side of the question the test reads: its check module
+    (``grader.checks.<id>``, NumPy formulas such as ``expected_kl``), in this trusted process."""
+    from grader.checks import check_module
+
+    return check_module(case.real.question_id)
 
 
 @pytest.fixture
@@ -280,12 +387,16 @@ def custom_questions(folders: Iterable[Path]) -> list[CustomQuestion]:
     return list(found.values())
 
 
-def run_checks(cases: Sequence[Case], extra_dirs: Sequence[Path] = ()) -> CheckSession:
-    """Run every check of the cases' questions in one quiet pytest session; the returned
-    session's ``recorder`` holds the CheckResults per (submission, question id)."""
-    session = CheckSession(cases)
+def run_checks(
+    cases: Sequence[Case] | CheckSession, extra_dirs: Sequence[Path] = ()
+) -> CheckSession:
+    """Run every check of the cases' questions in one quiet pytest session (a batch: all its
+    submissions are parameters of the same tests); the returned session's ``recorder`` holds
+    the CheckResults per (submission, question id). Pass a :class:`CheckSession` to have its
+    ``on_done`` called per submission as the session goes."""
+    session = cases if isinstance(cases, CheckSession) else CheckSession(cases)
     package = Path(importlib.util.find_spec(CHECKS_PACKAGE).origin).parent
-    wanted = {c.question_id for c in cases}
+    wanted = {c.question_id for c in session.cases}
     files = [str(package / f"test_{qid}.py") for qid in sorted(wanted)]
     files = [f for f in files if Path(f).exists()] + [str(d) for d in extra_dirs]
     args = [
@@ -303,6 +414,8 @@ def run_checks(cases: Sequence[Case], extra_dirs: Sequence[Path] = ()) -> CheckS
     ]
     plugins = [session, sys.modules[__name__]]  # this module's fixtures and hooks
     status = pytest.main(args, plugins=plugins)
+    if status == pytest.ExitCode.INTERRUPTED:
+        raise KeyboardInterrupt
     if status not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise RuntimeError(f"the checks could not run (pytest exit status {int(status)})")
     return session
