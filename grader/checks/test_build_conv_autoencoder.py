@@ -19,4 +19,6 @@ pytestmark = pytest.mark.question("build_conv_autoencoder")
 
 
 class TestConvAutoencoder(AutoencoderChecks):
+    """The six checks, against the handout's convolutional net: its layers and counts."""
+
     spec = build_conv_autoencoder.SPEC

@@ -18,4 +18,6 @@ pytestmark = pytest.mark.question("build_mlp_autoencoder")
 
 
 class TestMlpAutoencoder(AutoencoderChecks):
+    """The six checks, against the handout's MLP: its layers and counts."""
+
     spec = build_mlp_autoencoder.SPEC
