@@ -22,10 +22,11 @@ A course check may grade a new column from an existing question's observations::
 
     pytestmark = pytest.mark.question("kl_is_nonnegative", points=1, uses="kl_divergence")
 
-Two ways in: ``tp-ae grade``/``tp-ae check`` call :func:`run_checks` with the observations they
-already have (one pytest session per submission); ``python -m pytest --pyargs grader.checks
---submission PATH`` grades a submission directly (the child runs first) and exits 0 only when
-every check passes. No TensorFlow is imported here.
+Two ways in: ``tp-ae grade``/``tp-ae check`` call :func:`run_checks` with a :class:`CheckSession`
+over every submission of a child (one pytest session per batch; each case waits for its
+observations and each result is handed over as soon as its checks ran);
+``python -m pytest --pyargs grader.checks --submission PATH`` grades a submission directly (the
+child runs first) and exits 0 only when every check passes. No TensorFlow is imported here.
 """
 
 from __future__ import annotations

@@ -115,3 +115,65 @@ def test_pytest_run_directly_passes_a_correct_submission_and_names_a_kl_mutant(t
     assert done.returncode == 1
     assert "test_kl_divergence.py::test_values_match_the_closed_form" in done.stdout
     assert "test_one_value_per_sample" not in done.stdout  # only the values were wrong
+
+
+def test_a_batch_is_one_session_handing_each_submission_over_as_its_checks_end(rng):
+    """With the observations arriving from another thread (as from the child), does one
+    session check both submissions, hand the first over before the second has arrived, skip
+    a question settled without checks, and record nothing for it?"""
+    import threading
+
+    from grader.pytest_plugin import CheckSession
+
+    inputs, right = _kl_answer(rng)
+    _, double = _kl_answer(rng, 2.0)
+    first = Case.awaited("ana", "kl_divergence", inputs)
+    second = Case.awaited("bob", "kl_divergence", inputs)
+    settled = Case.awaited("eve", "kl_divergence", inputs)
+    handed: list[tuple[str, bool]] = []
+    session = CheckSession(
+        [first, second, settled],
+        on_done=lambda name: handed.append((name, second.arrived.is_set())),
+        ready=lambda name: True,
+    )
+
+    def child() -> None:
+        first.arrive(right)
+        while not handed:  # bob's answer comes only once ana's result is out
+            threading.Event().wait(0.05)
+        second.arrive(double)
+        settled.arrive(skip="settled without checks")
+
+    thread = threading.Thread(target=child)
+    thread.start()
+    run_checks(session)
+    thread.join()
+    assert handed == [("ana", False), ("bob", True), ("eve", True)]
+    ana, ana_crash = session.results_of("ana", "kl_divergence")
+    bob, _ = session.results_of("bob", "kl_divergence")
+    assert all(c.passed for c in ana) and len(ana) == 7 and not ana_crash
+    assert sum(not c.passed for c in bob) == 2  # the two value checks of the doubled KL
+    assert session.results_of("eve", "kl_divergence") == ([], "")
+
+
+@pytest.mark.slow
+def test_grading_a_batch_runs_one_pytest_session(monkeypatch):
+    """Does grade_submissions check two submissions in a single pytest session?"""
+    from grader import pytest_plugin
+    from grader.grading import grade_submissions
+
+    sessions = []
+    real_main = pytest_plugin.pytest.main
+
+    def counting(*args, **kwargs):
+        sessions.append(args)
+        return real_main(*args, **kwargs)
+
+    monkeypatch.setattr(pytest_plugin.pytest, "main", counting)
+    paths = {"ref": REPO / "solutions", "stub": REPO / "exercises"}
+    graded = grade_submissions(paths, default_config(), questions=["kl_divergence"])
+    assert len(sessions) == 1
+    assert graded["ref"].question("kl_divergence").points_earned == pytest.approx(
+        graded["ref"].question("kl_divergence").points_possible
+    )
+    assert graded["stub"].question("kl_divergence").status == "not_implemented"
