@@ -122,6 +122,18 @@ def test_training_check_needs_a_lower_negative_elbo_and_a_consistent_fit_loss(rn
     assert "dict" not in training(inputs, Observations()).message
 
 
+@pytest.mark.parametrize("history", [[1.0, 2.0], "loss", {"loss": []}, {}])
+def test_a_fit_history_that_is_no_dict_of_losses_fails_the_fit_half_without_a_crash(rng, history):
+    """A history recorded as a list or a string (not Keras's dict of losses), or with no loss in
+    it: is the training check failed with "fit reported no loss", never a grader error?"""
+    inputs = _vae.make_inputs(rng)
+    x = inputs["train"][: _vae.EVAL_IMAGES]
+    values = {"train.before.reconstruction": np.full(x.shape, 0.5), "train.history": history}
+    values["train.before.z_mean"] = values["train.before.z_log_var"] = np.zeros((len(x), 10))
+    check = training(inputs, Observations(values))
+    assert check.fraction == 0 and check.message == "fit reported no loss"
+
+
 def test_vae_parameter_counts_follow_the_handout():
     """Are the MLP VAE's counts those of its Dense layers (784 -> 512 -> 2 x 10; 10 -> 512 ->
     784)?"""
