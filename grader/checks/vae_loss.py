@@ -1,8 +1,9 @@
-"""vae_loss(x, y, z_mean, z_log_var): batch mean of reconstruction_loss + kl_divergence, nats.
+"""vae_loss(x, y, z_mean, z_log_var, beta=1.0): batch mean of reconstruction_loss + beta * KL, nats.
 
 While it is checked, the submission's ``reconstruction_loss`` and ``kl_divergence`` are the
 reference ones, so a mistake there is not charged twice. Checked against the grader's NumPy
-negative ELBO on random inputs, and on symbolic tensors inside a compiled function.
+negative ELBO on random inputs, with beta = 0, 0.5 and 4 (the KL term alone weighted), and on
+symbolic tensors inside a compiled function.
 
 This module holds the inputs, the formula and the classic mistakes; the checks themselves are
 the pytest tests of ``grader/checks/test_vae_loss.py``.
@@ -22,6 +23,11 @@ MAIN_KEYS = CASES
 CALL = "vae_loss(x, y, z_mean, z_log_var)"
 
 
+def beta_call(beta: float) -> str:
+    """How messages name the call with ``beta``: ``vae_loss(x, y, z_mean, z_log_var, beta=4)``."""
+    return f"vae_loss(x, y, z_mean, z_log_var, beta={beta:g})"
+
+
 def make_inputs(rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Grey x and y (8, 28, 28, 1) in (0.02, 0.98); z_mean, z_log_var (8, 10); float32."""
     f32 = np.float32
@@ -34,14 +40,16 @@ def make_inputs(rng: np.random.Generator) -> dict[str, np.ndarray]:
     }
 
 
-def expected_vae_loss(x, y, mu, lv) -> np.ndarray:
-    """mean_batch( reconstruction_loss(x, y) + kl_divergence(mu, lv) ), a scalar, float64."""
-    return np.mean(expected_loss(x, y) + expected_kl(mu, lv))
+def expected_vae_loss(x, y, mu, lv, beta: float = 1.0) -> np.ndarray:
+    """mean_batch( reconstruction_loss(x, y) + beta * kl_divergence(mu, lv) ), a scalar,
+    float64 (beta = 1: the negative ELBO)."""
+    return np.mean(expected_loss(x, y) + beta * expected_kl(mu, lv))
 
 
-def mistakes(x, y, mu, lv) -> list[Mistake]:
-    """Classic wrong combinations of the two terms and the hint each deserves."""
-    recon, kl = expected_loss(x, y), expected_kl(mu, lv)
+def mistakes(x, y, mu, lv, beta: float = 1.0) -> list[Mistake]:
+    """Classic wrong combinations of the two terms and the hint each deserves; with ``beta``,
+    the same mistakes with the KL term weighted right (a mistake is charged once)."""
+    recon, kl = expected_loss(x, y), beta * expected_kl(mu, lv)
     return [
         Mistake(
             np.sum(recon + kl),
@@ -62,11 +70,27 @@ def mistakes(x, y, mu, lv) -> list[Mistake]:
             "arguments in the wrong order: reconstruction_loss(x, y) takes the image first",
         ),
         Mistake(
-            np.mean(recon + expected_kl(lv, mu)),
+            np.mean(recon + beta * expected_kl(lv, mu)),
             "arguments in the wrong order: kl_divergence(z_mean, z_log_var)",
         ),
         Mistake(
             np.mean(recon) + np.sum(kl),
             "take the batch mean of both terms (the KL was summed over the batch)",
+        ),
+    ]
+
+
+def beta_mistakes(x, y, mu, lv, beta: float) -> list[Mistake]:
+    """Classic wrong uses of ``beta`` (it weighs the KL term only) and the hint each deserves.
+    (Ignoring beta is recognised from the student's own default value, not from a formula.)"""
+    recon, kl = expected_loss(x, y), expected_kl(mu, lv)
+    return [
+        Mistake(
+            np.mean(beta * recon + kl),
+            "beta weighs the KL term, not the reconstruction: mean(reconstruction + beta * KL)",
+        ),
+        Mistake(
+            beta * np.mean(recon + kl),
+            "beta weighs the KL term only, not the whole loss: mean(reconstruction + beta * KL)",
         ),
     ]
