@@ -7,16 +7,27 @@ machine. Both are timed end to end as separate processes (interpreter start incl
     python benchmarks/grade_bench.py                 # grades solutions/
     python benchmarks/grade_bench.py --repeat 5 path/to/submission
     python benchmarks/grade_bench.py --memory      # Gradescope's limits: PSS and one CPU
+    python benchmarks/grade_bench.py --memory --bundle /tmp/root   # the unpacked bundle
 
 ``--memory`` grades once under ``taskset -c 0`` (one CPU, as on Gradescope's half vCPU) and
 samples every 0.05 s the summed PSS of the grader's whole process tree (``smaps_rollup`` of
 each descendant; PSS splits shared pages, so forked workers count once), against Gradescope's
 default 768 MB.
+
+``--bundle ROOT`` measures Gradescope's own run instead: ``ROOT`` laid out as Gradescope does
+(``source/`` = the unpacked autograder.zip after its setup.sh ran, ``submission/``), it runs
+``bash ROOT/source/run_autograder`` with ``AUTOGRADER_ROOT=ROOT`` and reports the score of the
+``results/results.json`` it wrote. ``$TP_AE_VENV`` / ``$TP_AE_SANDBOX_USER`` pass through (where
+setup.sh installed, who runs student code)::
+
+    TP_AE_VENV=/tmp/venv310 TP_AE_PYTHON=python3.10 bash ROOT/source/setup.sh
+    TP_AE_VENV=/tmp/venv310 python benchmarks/grade_bench.py --memory --bundle ROOT
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -68,21 +79,45 @@ def _pss_kb(pid: int) -> int:
 
 def memory_run(submission: Path) -> tuple[float, float, int]:
     """(wall s, peak summed PSS MB, most processes at once) of one grading on CPU 0."""
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
     with tempfile.TemporaryDirectory() as out:
-        command = ["taskset", "-c", "0", sys.executable, "-m", "grader", str(submission)]
+        command = [sys.executable, "-m", "grader", str(submission)]
         command += ["--out", out, "--quiet", "--no-report"]
-        started = time.perf_counter()
-        process = subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.DEVNULL)
-        peak, most = 0, 0
-        while process.poll() is None:
-            pids = _descendants(process.pid)
-            peak = max(peak, sum(_pss_kb(p) for p in pids))
-            most = max(most, len(pids))
-            time.sleep(0.05)
-        wall = time.perf_counter() - started
-        if process.returncode != 0:
-            raise SystemExit(f"grading failed with status {process.returncode}")
+        return measure(command, dict(os.environ), REPO)
+
+
+def bundle_run(root: Path) -> tuple[float, float, int, dict]:
+    """(wall s, peak summed PSS MB, most processes, results.json) of ``run_autograder`` on
+    CPU 0 for the Gradescope-like folder ``root`` (``source/``, ``submission/``)."""
+    script = root / "source" / "run_autograder"
+    if not script.is_file():
+        raise SystemExit(f"{script}: no run_autograder (unpack autograder.zip into source/)")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["AUTOGRADER_ROOT"] = str(root)
+    results = root / "results" / "results.json"
+    results.unlink(missing_ok=True)
+    wall, peak, most = measure(["bash", str(script)], env, root)
+    if not results.is_file():
+        raise SystemExit(f"run_autograder wrote no {results}")
+    return wall, peak, most, json.loads(results.read_text(encoding="utf-8"))
+
+
+def measure(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, int]:
+    """(wall s, peak summed PSS MB, most processes) of ``command`` under ``taskset -c 0``,
+    sampled every 0.05 s over its whole process tree; exits when it fails."""
+    env = {**env, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        ["taskset", "-c", "0", *command], env=env, cwd=cwd, stdout=subprocess.DEVNULL
+    )
+    peak, most = 0, 0
+    while process.poll() is None:
+        pids = _descendants(process.pid)
+        peak = max(peak, sum(_pss_kb(p) for p in pids))
+        most = max(most, len(pids))
+        time.sleep(0.05)
+    wall = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(f"{command[0]} failed with status {process.returncode}")
     return wall, peak / 1024, most
 
 
@@ -93,11 +128,25 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--repeat", type=int, default=3, help="runs of each (best is kept)")
     parser.add_argument("--memory", action="store_true", help="peak PSS and time on one CPU")
+    parser.add_argument(
+        "--bundle",
+        type=Path,
+        metavar="ROOT",
+        help="with --memory: run ROOT/source/run_autograder (Gradescope's layout) instead",
+    )
     args = parser.parse_args(argv)
+    if args.bundle is not None and not args.memory:
+        parser.error("--bundle goes with --memory")
     if args.memory:
-        wall, peak, most = memory_run(args.submission)
+        if args.bundle is not None:
+            wall, peak, most, results = bundle_run(args.bundle)
+            possible = sum(float(t.get("max_score") or 0) for t in results.get("tests", []))
+            print(f"run_autograder in {args.bundle} under taskset -c 0: {wall:.1f} s wall")
+            print(f"results.json: score {results.get('score')} / {possible:g}")
+        else:
+            wall, peak, most = memory_run(args.submission)
+            print(f"grade {args.submission.name} under taskset -c 0: {wall:.1f} s wall")
         verdict = "within" if peak <= GRADESCOPE_MB else "OVER"
-        print(f"grade {args.submission.name} under taskset -c 0: {wall:.1f} s wall")
         print(f"peak summed PSS {peak:.0f} MB over up to {most} processes", end=" ")
         print(f"({verdict} Gradescope's default {GRADESCOPE_MB} MB)")
         return 0

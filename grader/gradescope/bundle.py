@@ -31,9 +31,12 @@ import tp_ae
 from grader.gradescope import (
     DEFAULT_PYTHON,
     DEFAULT_ROOT,
+    PYTHON,
+    PYTHON_ENV,
     SANDBOX_USER,
     SANDBOX_USER_ENV,
     VENV,
+    VENV_ENV,
 )
 from tp_ae.errors import TpAeError
 
@@ -242,6 +245,9 @@ def render_template(name: str, *, python: str, fallback_json: str = "") -> str:
     values = {
         "PYTHON_VERSION": python,
         "VENV": VENV,
+        "VENV_ENV": VENV_ENV,
+        "PYTHON": PYTHON,
+        "PYTHON_ENV": PYTHON_ENV,
         "SANDBOX_USER": SANDBOX_USER,
         "SANDBOX_USER_ENV": SANDBOX_USER_ENV,
         "DEFAULT_ROOT": DEFAULT_ROOT,

@@ -9,6 +9,7 @@ with the python3 of this environment first on PATH, as Gradescope would with set
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -21,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from grader.config import DEFAULT_POINTS, config_from_mapping, default_config
-from grader.gradescope import SANDBOX_USER_ENV, VENV, runner
+from grader.gradescope import PYTHON, PYTHON_ENV, SANDBOX_USER_ENV, VENV, VENV_ENV, runner
 from grader.gradescope import bundle as bundle_module
 from grader.gradescope.bundle import build_bundle, resolve_requirements
 from grader.gradescope.runner import gradescope_results
@@ -113,15 +114,19 @@ def _autograder_root(tmp_path: Path, bundle: Path, files: dict[str, str | Path])
     return root
 
 
-def _run_autograder(root: Path, path_first: Path | None = None, user: str = "") -> dict:
+def _run_autograder(
+    root: Path, path_first: Path | None = None, user: str = "", venv: Path | None = None
+) -> dict:
     """Run ``source/run_autograder`` as Gradescope does; return the results.json it wrote.
 
     ``user``: the sandbox user for student code ("" for none: code runs as whoever runs this).
+    ``venv``: given as $TP_AE_VENV (None: a folder that does not exist, so no venv is used).
     """
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     first = path_first or Path(sys.executable).parent  # this environment's python3
     env.update(AUTOGRADER_ROOT=str(root), PATH=f"{first}{os.pathsep}{env.get('PATH', '')}")
     env[SANDBOX_USER_ENV] = user or "no-such-user-tp-ae"
+    env[VENV_ENV] = str(venv or root / "no-venv")
     done = subprocess.run(
         ["bash", str(root / "source" / "run_autograder")],
         env=env,
@@ -196,10 +201,12 @@ def test_same_sources_give_the_same_zip(tmp_path, bundle):
 def test_setup_uses_the_image_python_and_hash_checked_requirements(bundle):
     """Does setup.sh install with the image's python3 3.10, pip --require-hashes, no pkill?"""
     setup, run = _read(bundle, "setup.sh"), _read(bundle, "run_autograder")
-    assert "PYTHON=/usr/bin/python3" in setup and '!= "3.10"' in setup
+    assert f'PYTHON="${{{PYTHON_ENV}:-{PYTHON}}}"' in setup and '!= "3.10"' in setup
+    assert PYTHON == "/usr/bin/python3"
     assert "--require-hashes" in setup and "--only-binary :all:" in setup
     assert "deadsnakes" not in setup and "python3.11" not in setup
-    assert f"VENV={VENV}" in setup and "tp-ae-bundle.pth" in setup
+    assert f'VENV="${{{VENV_ENV}:-{VENV}}}"' in setup and "tp-ae-bundle.pth" in setup
+    assert f'VENV="${{{VENV_ENV}:-{VENV}}}"' in run
     assert "pkill" not in run and "grader.gradescope.runner" in run
     for text in (setup, run):
         assert "@" not in text.replace("${BASH_SOURCE[0]}", "")  # every placeholder filled
@@ -326,6 +333,114 @@ def test_requirements_resolve_for_python_310_with_hashes_and_pip_accepts_them(tm
     )
     errors = [line for line in done.stderr.splitlines() if not line.startswith("WARNING")]
     assert done.returncode == 0, "\n".join(errors)[-3000:]
+
+
+# ---------------------------------------------------------------- the scripts, without installing
+
+
+def _stub(path: Path, body: str) -> Path:
+    """An executable shell script at ``path`` (its folder made)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("#!/bin/sh\n" + body, encoding="utf-8")
+    path.chmod(0o755)
+    return path
+
+
+def _run_setup(tmp_path: Path, bundle: Path, can_make_a_venv: bool) -> tuple:
+    """setup.sh of ``bundle`` run with $TP_AE_PYTHON a stub python3 that says it is 3.99 (and
+    can make a venv or not), $TP_AE_VENV in ``tmp_path`` and apt-get a stub that records its
+    arguments. (process, what apt-get was asked, what else the python was asked, the venv)."""
+    root = _autograder_root(tmp_path, bundle, {})
+    asked_apt, asked_python = tmp_path / "apt-get.log", tmp_path / "python.log"
+    _stub(tmp_path / "bin" / "apt-get", f'echo "$*" >> {asked_apt}\n')
+    python = _stub(
+        tmp_path / "python" / "python3",
+        f'case "$2" in\n'
+        f"  *ensurepip*) exit {0 if can_make_a_venv else 1};;\n"
+        f"  *version_info*) echo 3.99;;\n"
+        f'  *) echo "$*" >> {asked_python}; exit 1;;\n'
+        f"esac\n",
+    )
+    venv = tmp_path / "venv"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env.update(
+        {PYTHON_ENV: str(python), VENV_ENV: str(venv), SANDBOX_USER_ENV: "nobody"},
+        PATH=f"{tmp_path / 'bin'}{os.pathsep}{env.get('PATH', '')}",
+    )
+    done = subprocess.run(
+        ["bash", str(root / "source" / "setup.sh")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    read = lambda p: p.read_text(encoding="utf-8") if p.exists() else ""  # noqa: E731
+    return done, read(asked_apt), read(asked_python), venv
+
+
+def test_setup_refuses_a_python_of_another_version_before_installing(tmp_path, bundle):
+    """Given (by $TP_AE_PYTHON) a python3 3.99 that can make a venv, does setup.sh stop with
+    one line saying to rebuild for 3.99, before apt-get, venv or pip?"""
+    done, apt, python, venv = _run_setup(tmp_path, bundle, can_make_a_venv=True)
+    assert done.returncode == 1
+    assert "rebuild it with tp-ae gradescope-bundle --python 3.99" in done.stderr
+    assert apt == "" and python == "" and not venv.exists()
+
+
+def test_setup_calls_apt_get_only_for_a_python_that_cannot_make_a_venv(tmp_path, bundle):
+    """When the python3 cannot make a venv, does setup.sh apt-get python3-venv first?"""
+    done, apt, python, venv = _run_setup(tmp_path, bundle, can_make_a_venv=False)
+    assert done.returncode == 1 and "--python 3.99" in done.stderr
+    assert apt.splitlines()[0] == "update"
+    assert "install" in apt and "python3-venv" in apt and "ca-certificates" in apt
+    assert python == "" and not venv.exists()
+
+
+def test_run_autograder_grades_with_the_python_of_tp_ae_venv(tmp_path, bundle):
+    """With $TP_AE_VENV naming a venv, does run_autograder run that venv's python3 (before
+    the one on PATH), and still write results when it fails?"""
+    asked = tmp_path / "asked.log"
+    venv = tmp_path / "venv"
+    _stub(venv / "bin" / "python3", f'echo "$*" > {asked}\nexit 3\n')
+    root = _autograder_root(tmp_path, bundle, {"part2_vae.py": "x = 1\n"})
+    results = _run_autograder(root, venv=venv)
+    assert asked.read_text(encoding="utf-8").startswith(
+        f"-m grader.gradescope.runner --root {root} --config {root / 'source' / 'course.toml'}"
+    )
+    _assert_failure_results(results, "the grader did not start")
+
+
+def _grade_bench():
+    """benchmarks/grade_bench.py as a module (benchmarks/ is no package)."""
+    spec = importlib.util.spec_from_file_location(
+        "grade_bench", PROJECT / "benchmarks" / "grade_bench.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.skipif(shutil.which("taskset") is None, reason="needs taskset (util-linux)")
+def test_grade_bench_measures_a_bundle_run_and_reads_its_results(tmp_path, capsys):
+    """Does ``grade_bench.py --memory --bundle ROOT`` run ROOT/source/run_autograder with
+    AUTOGRADER_ROOT=ROOT on one CPU, report the score of the results.json it wrote, and refuse
+    a run that wrote none (a stale results.json from before is not read)?"""
+    bench = _grade_bench()
+    root = tmp_path / "root"
+    script = _stub(
+        root / "source" / "run_autograder",
+        'mkdir -p "$AUTOGRADER_ROOT/results"\n'
+        'test "$(taskset -pc $$ | sed "s/.*: //")" = 0 || exit 9\n'
+        'echo \'{"score": 17.5, "tests": [{"max_score": 20}, {"max_score": 1}]}\' '
+        '> "$AUTOGRADER_ROOT/results/results.json"\n',
+    )
+    assert bench.main(["--memory", "--bundle", str(root)]) == 0
+    printed = capsys.readouterr().out
+    assert "results.json: score 17.5 / 21" in printed and "peak summed PSS" in printed
+    _stub(script, "exit 0\n")  # writes nothing: the results.json of the first run is stale
+    with pytest.raises(SystemExit, match="wrote no"):
+        bench.bundle_run(root)
 
 
 # ---------------------------------------------------------------- results whatever happens

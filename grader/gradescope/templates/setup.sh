@@ -4,14 +4,22 @@
 # @PYTHON_VERSION@): installs into @VENV@ the packages of requirements.txt (resolved for Python
 # @PYTHON_VERSION@, hash-checked), puts this bundle's tp_ae/ and grader/ on that environment's
 # path, and creates the user that runs student code.
+#
+# For a trial run outside Gradescope (nothing of the system changed when all three are given):
+# $@VENV_ENV@ (default @VENV@) is where the environment goes, $@PYTHON_ENV@ (default @PYTHON@) the
+# Python it is made with, $@SANDBOX_USER_ENV@ (default @SANDBOX_USER@) the user that runs student
+# code, created only when missing. apt-get runs only when that Python cannot make a venv.
 set -euo pipefail
 SOURCE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-VENV=@VENV@
-PYTHON=/usr/bin/python3  # the image's own Python: requirements.txt was resolved for it
+VENV="${@VENV_ENV@:-@VENV@}"
+PYTHON="${@PYTHON_ENV@:-@PYTHON@}"  # the image's own Python: requirements.txt was resolved for it
+USER_NAME="${@SANDBOX_USER_ENV@:-@SANDBOX_USER@}"
 export DEBIAN_FRONTEND=noninteractive PIP_DISABLE_PIP_VERSION_CHECK=1
 
-apt-get update
-apt-get install -y --no-install-recommends ca-certificates python3 python3-venv
+if ! "$PYTHON" -c 'import ensurepip, ssl, venv' >/dev/null 2>&1; then
+    apt-get update
+    apt-get install -y --no-install-recommends ca-certificates python3 python3-venv
+fi
 
 found="$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
 if [ "$found" != "@PYTHON_VERSION@" ]; then
@@ -28,9 +36,9 @@ fi
 site="$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
 echo "$SOURCE" > "$site/tp-ae-bundle.pth"
 
-# Student code runs as @SANDBOX_USER@: it can read the grader, not change it or the results.
-id -u @SANDBOX_USER@ >/dev/null 2>&1 || useradd --system --no-create-home \
-    --shell /usr/sbin/nologin @SANDBOX_USER@
+# Student code runs as $USER_NAME: it can read the grader, not change it or the results.
+id -u "$USER_NAME" >/dev/null 2>&1 || useradd --system --no-create-home \
+    --shell /usr/sbin/nologin "$USER_NAME"
 chmod -R go-w "$SOURCE"
 
 # Fail the image build now, not at the first submission, if anything is missing.
