@@ -61,7 +61,6 @@ from pathlib import Path
 
 from grader import protocol
 
-SANDBOX_USER_ENV = "TP_AE_SANDBOX_USER"  # when root: the user that runs the workers
 POLL_SECONDS = 0.05
 HEARTBEAT_SECONDS = 2.0  # the zygote says it is alive this often (grader.sandbox.SILENCE_SECONDS)
 ADDRESS_SPACE_SLACK_MB = 8192  # RLIMIT_AS backstop on top of the cap (TF reserves virtual memory)
@@ -432,7 +431,7 @@ def _can_start_a_thread() -> bool:
 def _drop_privileges(workdir: Path) -> None:
     """When running as root and a sandbox user is named, become that user (it owns only the
     worker's folder); a no-op otherwise."""
-    user = os.environ.get(SANDBOX_USER_ENV)
+    user = os.environ.get(protocol.SANDBOX_USER_ENV)
     if not user or os.geteuid() != 0:
         return
     import pwd

@@ -33,11 +33,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from grader.protocol import SANDBOX_USER_ENV
 from tp_ae.errors import TpAeError
 
 LEVELS: tuple[str, ...] = ("bubblewrap", "separate-uid", "none")
 ISOLATION_ENV = "TP_AE_ISOLATION"
-SANDBOX_USER_ENV = "TP_AE_SANDBOX_USER"
 _SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 _SYSTEM_FILES = ("/etc/ld.so.cache", "/etc/localtime", "/etc/nsswitch.conf")
 _SYS_READABLE = ("/sys/devices/system/cpu", "/sys/fs/cgroup")

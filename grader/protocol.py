@@ -36,6 +36,7 @@ STATUSES: tuple[str, ...] = (OK, TIMEOUT, MEMORY, EXITED)
 LOAD_ERRORS = "__load_errors__"  # list[str]: statements of the submission that raised at load
 FOUND_IN = "__found_in__"  # str | None: the module the question's function was found in
 HARNESS_ERROR = "__harness_error__"  # str: traceback of a failure of the grader's own code
+SANDBOX_USER_ENV = "TP_AE_SANDBOX_USER"  # as root: the user the workers become (separate-uid)
 SIGNATURE = "__signature__"  # str: keyword arguments refused, the call retried positionally
 RESERVED: dict[str, tuple[type, ...]] = {
     LOAD_ERRORS: (list,),

@@ -45,7 +45,6 @@ STARTUP_SECONDS = 240.0  # importing TensorFlow on a loaded machine; beyond it t
 SILENCE_SECONDS = 20.0  # no frame (the child beats every 2 s) this long once started: stopped
 MAX_SPAWNS = 3  # child processes for a job, on top of one per task that kills its child
 PROCESS_HEADROOM = 512  # tasks (processes, threads) a worker may add in the sandbox (RLIMIT_NPROC)
-SANDBOX_USER_ENV = "TP_AE_SANDBOX_USER"  # read by the child when it runs as root
 _LOG_TAIL_CHARS = 2000
 # the grader modules the child imports (audited: none holds an answer or a formula), and the
 # collectors; everything else of grader/ (checks, scoring, reference_server...) stays outside
@@ -126,7 +125,7 @@ def run_child(
     job_dir = Path(tempfile.mkdtemp(prefix="tp-ae-job-"))
     code_dir = Path(tempfile.mkdtemp(prefix="tp-ae-code-"))
     # private; traversable (not listable) when a sandbox user must reach its work folder
-    sandboxed = os.geteuid() == 0 and bool(os.environ.get(SANDBOX_USER_ENV))
+    sandboxed = isolation.isolation_level() == "separate-uid"
     os.chmod(job_dir, 0o711 if sandboxed else 0o700)
     outcomes: dict[Task, RawOutcome] = {}
 
@@ -251,6 +250,8 @@ def _spawn_and_wait(job_dir, code_dir, files, config, tasks, parallel, cancel, r
     if sys.platform == "darwin":  # the child forks after importing TensorFlow
         env.setdefault("OBJC_DISABLE_INITIALIZE_FORK_SAFETY", "YES")
     level = isolation.isolation_level()
+    if level != "separate-uid":  # the workers drop to the sandbox user only at that level
+        env.pop(protocol.SANDBOX_USER_ENV, None)
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     report_read, report_write = os.pipe()
     job_fd, inputs_fd = (f.fileno() for f in files)

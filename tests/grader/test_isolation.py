@@ -231,3 +231,48 @@ def test_without_a_job_folder_only_a_private_tmp_is_writable(monkeypatch):
     assert "--bind" not in args
     assert args[args.index("--chdir") + 1] == "/tmp"
     assert args[args.index("--tmpfs") + 1] == "/tmp"
+
+
+_UID_PROBE = """
+import os
+
+from keras import ops
+
+SECRET = {secret!r}
+
+
+def kl_divergence(z_mean, z_log_var):
+    if os.geteuid() == 0:
+        raise RuntimeError("ran as root")
+    try:
+        open(SECRET).read()
+    except PermissionError:
+        pass
+    else:
+        raise RuntimeError("read a file only root may read")
+    return 0.5 * ops.sum(ops.exp(z_log_var) + ops.square(z_mean) - 1 - z_log_var, axis=-1)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.geteuid() != 0, reason="the separate-uid level needs root")
+@pytest.mark.parametrize(("level", "earned"), [("separate-uid", 3.0), ("none", 0.0)])
+def test_separate_uid_workers_run_as_the_sandbox_user(tmp_path, monkeypatch, level, earned):
+    """Where bubblewrap cannot run, do root's workers drop to TP_AE_SANDBOX_USER (nobody), so
+    that a file only root may read stays closed to student code (full marks for a KL that
+    checks it), while without that level the same code runs as root (no marks: the probe can
+    fail)?"""
+    from grader.config import default_config
+    from grader.grading import grade_submission
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the answers", encoding="utf-8")
+    secret.chmod(0o600)
+    entry = tmp_path / "probe"
+    entry.mkdir()
+    (entry / "part2_vae.py").write_text(_UID_PROBE.format(secret=str(secret)), encoding="utf-8")
+    monkeypatch.setenv(isolation.ISOLATION_ENV, level)
+    monkeypatch.setenv(isolation.SANDBOX_USER_ENV, "nobody")
+    result = grade_submission(entry, default_config(), questions=["kl_divergence"])
+    assert result.isolation == level
+    assert result.question("kl_divergence").points_earned == pytest.approx(earned)
