@@ -395,6 +395,8 @@ def run_checks(
     submissions are parameters of the same tests); the returned session's ``recorder`` holds
     the CheckResults per (submission, question id). Pass a :class:`CheckSession` to have its
     ``on_done`` called per submission as the session goes."""
+    if sys.flags.optimize:  # python -O strips assert statements: every check would pass
+        raise RuntimeError("the checks cannot run under python -O (it removes their asserts)")
     session = cases if isinstance(cases, CheckSession) else CheckSession(cases)
     package = Path(importlib.util.find_spec(CHECKS_PACKAGE).origin).parent
     wanted = {c.question_id for c in session.cases}
