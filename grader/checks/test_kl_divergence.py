@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from grader.checks._common import error_text, fmt, judge_values
+from grader.checks._common import error_text, fmt, judge_values, shape_text
 from grader.checks.kl_divergence import CALL, expected_kl, mistakes
 
 pytestmark = pytest.mark.question("kl_divergence")
@@ -39,7 +39,11 @@ def test_one_value_per_sample(answer, inputs, hint, case_name):
     """returns one value per sample, shape (N,)"""
     got, want, (_, _, _, shape_hint) = _judged(answer, inputs, case_name)
     hint(shape_hint)
-    assert not shape_hint, f"inputs {inputs[case_name + '.mu'].shape}: got shape {np.shape(got)}"
+    mu = inputs[f"{case_name}.mu"]
+    assert not shape_hint, (
+        f"inputs {mu.shape}: got shape {shape_text(np.shape(got))}, "
+        f"expected {shape_text((len(mu),))}"
+    )
 
 
 @pytest.mark.weight(0.2)

@@ -9,7 +9,7 @@ import pytest
 from grader.checks import kl_divergence as kl_check
 from grader.observations import ErrorInfo, Observations
 
-from .helpers import fraction, hints
+from .helpers import checked, fraction, hints
 
 
 def test_expected_kl_matches_hand_computed_values():
@@ -31,7 +31,7 @@ def test_right_kl_gets_full_marks(rng):
     """Does the formula itself, in float32, pass every check?"""
     inputs = kl_check.make_inputs(rng)
     obs = kl_observations(inputs, lambda m, v: kl_check.expected_kl(m, v).astype(np.float32))
-    assert fraction(kl_check.score(inputs, obs)) == pytest.approx(1.0)
+    assert fraction(checked(kl_check, inputs, obs)) == pytest.approx(1.0)
 
 
 @pytest.mark.parametrize("index", range(9))
@@ -43,7 +43,7 @@ def test_each_classic_kl_mistake_gets_its_own_hint(rng, index):
         return kl_check.mistakes(mu, lv)[index].values
 
     mistake = kl_check.mistakes(inputs["random.mu"], inputs["random.lv"])[index]
-    checks = kl_check.score(inputs, kl_observations(inputs, wrong))
+    checks = checked(kl_check, inputs, kl_observations(inputs, wrong))
     assert mistake.hint in hints(checks)
     assert fraction(checks) < 1
 
@@ -55,9 +55,9 @@ def test_kl_without_the_sum_costs_the_shape_check_only(rng):
     def terms(mu, lv):
         return 0.5 * (np.exp(lv) + mu**2 - 1 - lv)
 
-    checks = kl_check.score(inputs, kl_observations(inputs, terms))
+    checks = checked(kl_check, inputs, kl_observations(inputs, terms))
     lost = [c for c in checks if not c.passed]
-    assert [c.name for c in lost] == [checks[0].name]
+    assert {c.name for c in lost} == {checks[0].name}
     assert "sum over every axis but the first" in lost[0].hint
     assert "got shape (16, 10), expected (16,)" in lost[0].message
 
@@ -69,6 +69,6 @@ def test_kl_failing_on_symbolic_tensors_says_use_keras_ops(rng):
     obs = kl_observations(inputs, kl_check.expected_kl)
     del obs.values["compiled"]
     obs.put_error("compiled", ErrorInfo("NotImplementedError", "Cannot convert a symbolic Tensor"))
-    checks = kl_check.score(inputs, obs)
+    checks = checked(kl_check, inputs, obs)
     assert fraction(checks) == pytest.approx(0.8)
     assert "keras.ops" in hints(checks)
