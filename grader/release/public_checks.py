@@ -45,6 +45,13 @@ VAE_LOSS_HINTS = {
     "generic": "return ops.mean(reconstruction_loss(x, y) + kl_divergence(mu, lv))",
     "compiled": "use keras.ops (ops.mean), not NumPy, so that vae_loss works inside a "
     "compiled step",
+    # grader/checks/test_vae_loss.py's BETA_GENERIC, BETA_KEYWORD, BETA_IGNORED
+    "beta_generic": "weigh the KL term by beta: ops.mean(reconstruction_loss(x, y) + beta * "
+    "kl_divergence(mu, lv))",
+    "beta_keyword": "vae_loss takes the keyword beta, as in the handout: vae_loss(x, y, z_mean, "
+    "z_log_var, beta=1.0), and returns mean(reconstruction + beta * KL)",
+    "beta_ignored": "beta is ignored: you return the same value for every beta; the KL term is "
+    "weighted by it, mean(reconstruction + beta * KL)",
 }
 ADD_NOISE_HINTS = {
     "shape": "draw one noise value per pixel: rng.standard_normal(x.shape)",
@@ -240,11 +247,19 @@ def _reconstruction(module, inputs: dict) -> tuple[dict, dict]:
 def _vae_loss(module, inputs: dict) -> tuple[dict, dict]:
     from grader.checks.kl_divergence import expected_kl
     from grader.checks.reconstruction_loss import expected_loss
+    from grader.collect.vae_loss import BETAS, beta_key
 
-    arrays, spec = dict(inputs), {"hints": VAE_LOSS_HINTS, "settings": {}}
+    arrays, spec = dict(inputs), {"hints": VAE_LOSS_HINTS, "settings": {"betas": list(BETAS)}}
     x, y, mu, lv = (inputs[k] for k in ("x", "y", "mu", "lv"))
     arrays["expected.random"] = _f32(module.expected_vae_loss(x, y, mu, lv))
     _with_mistakes(arrays, spec, "random", module.mistakes(x, y, mu, lv))
+    # vae_loss(..., beta=b): the expected value, the same mistakes with the KL term weighted
+    # right (not charged twice), and the wrong uses of beta ("<key>.misuse")
+    for beta in BETAS:
+        case = beta_key(beta)
+        arrays[f"expected.{case}"] = _f32(module.expected_vae_loss(x, y, mu, lv, beta))
+        _with_mistakes(arrays, spec, case, module.mistakes(x, y, mu, lv, beta))
+        _with_mistakes(arrays, spec, f"{case}.misuse", module.beta_mistakes(x, y, mu, lv, beta))
     # the reference's outputs of the two helpers on these inputs, arguments in both orders:
     # vae_loss is checked with them, as the grader checks it with the reference functions
     arrays["helper.reconstruction_loss.x.y"] = _f32(expected_loss(x, y))

@@ -169,3 +169,58 @@ def test_nothing_recorded_fails_the_beta_check_without_a_guessed_hint(rng):
     assert check.fraction == 0
     assert "no value returned" in check.message
     assert check.hint == ""
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory):
+    """vae_loss's public checks as the release prepares them (grader/release/public_checks)."""
+    from grader.config import load_config
+    from grader.release.public_checks import write_public_checks
+    from tp_ae.selfcheck.data import load_prepared
+
+    folder = tmp_path_factory.mktemp("public_checks")
+    write_public_checks(folder, load_config(None))
+    return load_prepared(folder).questions["vae_loss"]
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    ["right", "ignored", "on_reconstruction", "beta_or_one", "sum", "sum_ignoring_beta", "no_kw"],
+)
+def test_the_release_self_check_judges_beta_as_the_grader(prepared, wrong):
+    """On the release's prepared inputs, does the self-check (prepared values, no formula) give
+    vae_loss the grader's points and hints, beta misused or not?"""
+    from tp_ae.selfcheck.checks import vae_loss as self_check
+    from tp_ae.selfcheck.recorder import ErrorInfo as SelfCheckError
+    from tp_ae.selfcheck.recorder import Recorder
+
+    inputs = {k: prepared.arrays[k] for k in ("x", "y", "mu", "lv")}
+    answers = {
+        "right": vae_loss_check.expected_vae_loss,
+        "ignored": lambda x, y, mu, lv, beta: vae_loss_check.expected_vae_loss(x, y, mu, lv),
+        "on_reconstruction": lambda x, y, mu, lv, beta: np.mean(
+            beta * recon_check.expected_loss(x, y) + kl_check.expected_kl(mu, lv)
+        ),
+        "beta_or_one": lambda x, y, mu, lv, beta: vae_loss_check.expected_vae_loss(
+            x, y, mu, lv, beta or 1.0
+        ),
+        "sum": lambda x, y, mu, lv, beta: vae_loss_check.mistakes(x, y, mu, lv, beta)[0].values,
+        "sum_ignoring_beta": lambda x, y, mu, lv, beta: (
+            vae_loss_check.mistakes(x, y, mu, lv)[0].values
+        ),
+        "no_kw": vae_loss_check.expected_vae_loss,
+    }
+    obs = vae_loss_observations(inputs, answers[wrong])
+    record = Recorder(set())
+    for key, value in obs.values.items():
+        record.put(key, value)
+    if wrong == "no_kw":
+        message = "vae_loss() got an unexpected keyword argument 'beta'"
+        for beta in BETAS:
+            del obs.values[beta_key(beta)], record.values[beta_key(beta)]
+            obs.put_error(beta_key(beta), ErrorInfo("TypeError", message))
+            record.errors[beta_key(beta)] = SelfCheckError("TypeError", message)
+    grader, release = checked(vae_loss_check, inputs, obs), self_check.score(prepared, record)
+    assert fraction(release) == pytest.approx(fraction(grader))
+    assert hints(release) == hints(grader)
+    assert [(c.name, c.weight) for c in release] == [(c.name, c.weight) for c in grader]

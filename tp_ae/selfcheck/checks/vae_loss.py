@@ -1,10 +1,11 @@
-"""vae_loss(x, y, z_mean, z_log_var): the batch mean of reconstruction + KL, nats.
+"""vae_loss(x, y, z_mean, z_log_var, beta=1.0): the batch mean of reconstruction + beta * KL.
 
 As in the grader, a mistake in ``reconstruction_loss`` or ``kl_divergence`` must not cost
 points here: while vae_loss is checked, those two names in the student's modules answer with
 the reference's outputs on the check's inputs, prepared at release time (a table of values, no
 formula). Called on anything else, they fall back to the student's own functions, and the
-feedback says so.
+feedback says so. As the grader does, vae_loss is also called with ``beta=b`` for the prepared
+betas, each compared with its prepared expected value.
 """
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ CASES = ("random",)
 MAIN_KEYS = CASES
 CALL = "vae_loss(x, y, z_mean, z_log_var)"
 HELPERS = {"reconstruction_loss": ("x", "y"), "kl_divergence": ("z_mean", "z_log_var")}
+
+
+def beta_key(beta: float) -> str:
+    """The record of ``vae_loss(..., beta=beta)`` (the grader's observation key): ``beta_4``."""
+    return f"beta_{beta:g}"
 
 
 class RecordedValues:
@@ -96,6 +102,10 @@ def collect(fn, data: QuestionData, rec: Recorder, env: Environment) -> None:
         args = tuple(data.arrays[k] for k in ("x", "y", "mu", "lv"))
         rec.record_array("random", lambda: fn(*(a.copy() for a in args)))
         rec.record_array("compiled", lambda: judge.run_compiled(fn, *args))
+        for beta in data.setting("betas"):
+            rec.record_array(
+                beta_key(beta), lambda beta=beta: fn(*(a.copy() for a in args), beta=beta)
+            )
     finally:
         for (module, name), value in saved.items():
             if value is None:
@@ -105,12 +115,7 @@ def collect(fn, data: QuestionData, rec: Recorder, env: Environment) -> None:
 
 
 def score(data: QuestionData, rec: Recorder) -> list[CheckResult]:
-    case = judge.Case(
-        "random",
-        "random x, y, z_mean, z_log_var",
-        data.arrays["expected.random"],
-        data.known_mistakes("random"),
-    )
+    case = _default_case(data)
     shape, values, _ = judge.shape_and_values(
         rec,
         [case],
@@ -122,4 +127,56 @@ def score(data: QuestionData, rec: Recorder) -> list[CheckResult]:
     compiled = judge.compiled_check(
         rec, data.name(2), data.weight(2), "vae_loss on symbolic tensors", data.hint("compiled")
     )
-    return [shape, values, compiled]
+    return [shape, values, compiled, _beta_check(data, rec)]
+
+
+def _default_case(data: QuestionData) -> judge.Case:
+    return judge.Case(
+        "random",
+        "random x, y, z_mean, z_log_var",
+        data.arrays["expected.random"],
+        data.known_mistakes("random"),
+    )
+
+
+def _own_mistake(data: QuestionData, rec: Recorder) -> int | None:
+    """The index of the known mistake the default call's value makes, or None: the same
+    mistake with the KL term weighted right is not charged again by the beta check."""
+    case, default = _default_case(data), rec.array("random")
+    if default is None or judge.judge(default, case.expected, [])[0]:
+        return None
+    for index, mistake in enumerate(case.mistakes):
+        if judge.judge(default, case.expected, [mistake])[2]:
+            return index
+    return None
+
+
+def _beta_check(data: QuestionData, rec: Recorder) -> CheckResult:
+    """vae_loss(..., beta=b) for each prepared b against its prepared value; a third each."""
+    own, default = _own_mistake(data, rec), rec.array("random")
+    betas = data.setting("betas")
+    failures: dict[str, list[str]] = {}  # what went wrong -> the betas it went wrong for
+    found: list[str] = []
+    for beta in betas:
+        key = beta_key(beta)
+        want, got = data.arrays[f"expected.{key}"], rec.array(key)
+        if got is None:
+            error = rec.error(key)
+            text = judge.error_text(rec, key, "vae_loss(..., beta=...)") or "no value returned"
+            failures.setdefault(text, []).append(f"{beta:g}")
+            if error is not None and error.type == "TypeError" and "beta" in error.message:
+                found.append(data.hint("beta_keyword"))
+            continue
+        if judge.judge(got, want, [])[0]:
+            continue
+        if own is not None and judge.judge(got, data.known_mistakes(key)[own][0], [])[0]:
+            continue  # the default call's mistake, already charged, with beta used right
+        _, message, named, _ = judge.judge(got, want, data.known_mistakes(f"{key}.misuse"))
+        if not named and default is not None and judge.close(got, default):
+            named = data.hint("beta_ignored")
+        failures.setdefault(message, []).append(f"{beta:g}")
+        found.append(named or data.hint("beta_generic"))
+    lost = sum(len(b) for b in failures.values())
+    message = "; ".join(f"beta = {', '.join(b)}: {text}" for text, b in failures.items())
+    hint = found[0] if found and failures else ""
+    return CheckResult(data.name(3), data.weight(3), 1 - lost / len(betas), message, hint)
