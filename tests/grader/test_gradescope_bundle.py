@@ -443,6 +443,45 @@ def test_grade_bench_measures_a_bundle_run_and_reads_its_results(tmp_path, capsy
         bench.bundle_run(root)
 
 
+# ---------------------------------------------------------------- CPUs of a Docker container
+
+
+def _cfs_folder(path: Path, quota: str, period: str = "100000") -> Path:
+    """A cgroup v1 cpu controller folder with those cpu.cfs_quota_us / cpu.cfs_period_us."""
+    path.mkdir(parents=True)
+    (path / "cpu.cfs_quota_us").write_text(quota + "\n", encoding="ascii")
+    (path / "cpu.cfs_period_us").write_text(period + "\n", encoding="ascii")
+    return path
+
+
+def test_half_a_cpu_of_cgroup_v1_quota_gives_one_question_at_a_time(tmp_path, monkeypatch):
+    """In a Docker container on a cgroup v1 host (cfs quota 50000 of 100000 us, no cpu.max),
+    is half a CPU seen, and does grading then run one question at a time on one thread?"""
+    from grader import cpus, grading
+
+    half = _cfs_folder(tmp_path / "cpu", "50000")
+    no_v2 = tmp_path / "cpu.max"
+    assert cpus.cfs_quota([tmp_path / "absent", half]) == 0.5
+    assert cpus.available_cpus(no_v2, [half]) == 0.5
+    monkeypatch.setattr(grading, "available_cpus", lambda: cpus.available_cpus(no_v2, (half,)))
+    assert grading.default_parallelism() == (1, 1)
+
+
+def test_unlimited_or_unreadable_cgroup_v1_quota_is_no_limit(tmp_path):
+    """Is cfs quota -1 (unlimited), a garbled file or no folder no limit, and does a cgroup
+    v2 cpu.max win over v1?"""
+    from grader.cpus import available_cpus, cfs_quota
+
+    assert cfs_quota([_cfs_folder(tmp_path / "a", "-1")]) is None
+    assert cfs_quota([_cfs_folder(tmp_path / "b", "lots")]) is None
+    assert cfs_quota([tmp_path / "absent"]) is None
+    affinity = float(len(os.sched_getaffinity(0)))
+    assert available_cpus(tmp_path / "none", [tmp_path / "a"]) == affinity
+    v2 = tmp_path / "cpu.max"
+    v2.write_text("25000 100000\n", encoding="ascii")
+    assert available_cpus(v2, [_cfs_folder(tmp_path / "c", "50000")]) == 0.25
+
+
 # ---------------------------------------------------------------- results whatever happens
 
 
