@@ -177,3 +177,21 @@ def test_grading_a_batch_runs_one_pytest_session(monkeypatch):
         graded["ref"].question("kl_divergence").points_possible
     )
     assert graded["stub"].question("kl_divergence").status == "not_implemented"
+
+
+@pytest.mark.parametrize(("scale", "passed"), [(1.0, True), (2.0, False)])
+def test_a_course_check_compares_with_the_reference_fixture(tmp_path, rng, scale, passed):
+    """Does the ``reference`` fixture hand a course check the grader's formulas of the
+    question it reads (here expected_kl), so it can judge the student's values by them?"""
+    (tmp_path / "test_kl_reference.py").write_text(
+        "import numpy as np, pytest\n"
+        "pytestmark = pytest.mark.question('kl_like_ours', points=1, uses='kl_divergence')\n"
+        "def test_matches(answer, inputs, reference):\n"
+        "    want = reference.expected_kl(inputs['random.mu'], inputs['random.lv'])\n"
+        "    assert np.allclose(answer.array('random'), want), 'got other values'\n",
+        encoding="utf-8",
+    )
+    inputs, obs = _kl_answer(rng, scale)
+    session = run_checks([Case("ana", "kl_divergence", inputs, obs)], [tmp_path])
+    (check,) = session.recorder.results[("ana", "kl_like_ours")]
+    assert check.passed is passed
