@@ -142,6 +142,15 @@ class CheckSession:
         self.on_done, self.ready = on_done, ready
         self._left: dict[str, int] = {}  # checks not yet run, per submission
         self._handed: set[str] = set()
+        self.interrupted = False  # Ctrl-C while the checks ran
+        self.collect_errors: list[str] = []  # check files that could not be imported
+
+    def pytest_keyboard_interrupt(self) -> None:
+        self.interrupted = True
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.collect_errors.append(f"{report.nodeid}: {report.longreprtext[-2000:]}")
 
     # -- collection ---------------------------------------------------------------------------
 
@@ -409,6 +418,7 @@ def run_checks(
         "no:terminal",
         "-p",
         "no:tp_ae_grader",  # the entry point's copy: this module is passed as a plugin below
+        "--import-mode=importlib",  # a course's test_x.py may share a name with ours
         "--rootdir",
         str(package),
         "-c",
@@ -417,8 +427,10 @@ def run_checks(
     ]
     plugins = [session, sys.modules[__name__]]  # this module's fixtures and hooks
     status = pytest.main(args, plugins=plugins)
-    if status == pytest.ExitCode.INTERRUPTED:
+    if session.interrupted:
         raise KeyboardInterrupt
+    if session.collect_errors:
+        raise RuntimeError("the checks could not be collected: " + session.collect_errors[0])
     if status not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise RuntimeError(f"the checks could not run (pytest exit status {int(status)})")
     return session
