@@ -346,29 +346,39 @@ def _stub(path: Path, body: str) -> Path:
     return path
 
 
-def _run_setup(tmp_path: Path, bundle: Path, can_make_a_venv: bool) -> tuple:
-    """setup.sh of ``bundle`` run with $TP_AE_PYTHON a stub python3 that says it is 3.99 (and
-    can make a venv or not), $TP_AE_VENV in ``tmp_path`` and apt-get a stub that records its
-    arguments. (process, what apt-get was asked, what else the python was asked, the venv)."""
+def _run_setup(
+    tmp_path: Path,
+    bundle: Path,
+    *,
+    version: str = "3.99",
+    can_make_a_venv: bool = True,
+    bwrap: bool = True,
+    apt_status: int = 0,
+) -> tuple:
+    """setup.sh of ``bundle`` run with $TP_AE_PYTHON a stub python3 of ``version`` (that can
+    make a venv or not, and fails at anything else), $TP_AE_VENV in ``tmp_path``, and a PATH of
+    stubs only: apt-get (records its arguments, exits ``apt_status``), bwrap when ``bwrap``.
+    (process, what apt-get was asked, what else the python was asked, the venv)."""
     root = _autograder_root(tmp_path, bundle, {})
     asked_apt, asked_python = tmp_path / "apt-get.log", tmp_path / "python.log"
-    _stub(tmp_path / "bin" / "apt-get", f'echo "$*" >> {asked_apt}\n')
+    bin_dir = tmp_path / "bin"
+    _stub(bin_dir / "apt-get", f'echo "$*" >> {asked_apt}\nexit {apt_status}\n')
+    if bwrap:
+        _stub(bin_dir / "bwrap", "exit 0\n")
+    (bin_dir / "dirname").symlink_to(shutil.which("dirname"))
     python = _stub(
         tmp_path / "python" / "python3",
         f'case "$2" in\n'
         f"  *ensurepip*) exit {0 if can_make_a_venv else 1};;\n"
-        f"  *version_info*) echo 3.99;;\n"
+        f"  *version_info*) echo {version};;\n"
         f'  *) echo "$*" >> {asked_python}; exit 1;;\n'
         f"esac\n",
     )
     venv = tmp_path / "venv"
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    env.update(
-        {PYTHON_ENV: str(python), VENV_ENV: str(venv), SANDBOX_USER_ENV: "nobody"},
-        PATH=f"{tmp_path / 'bin'}{os.pathsep}{env.get('PATH', '')}",
-    )
+    env = {PYTHON_ENV: str(python), VENV_ENV: str(venv), SANDBOX_USER_ENV: "nobody"}
+    env.update(PATH=str(bin_dir), HOME=str(tmp_path), LANG="C.UTF-8")
     done = subprocess.run(
-        ["bash", str(root / "source" / "setup.sh")],
+        [shutil.which("bash"), str(root / "source" / "setup.sh")],
         env=env,
         capture_output=True,
         text=True,
@@ -382,7 +392,7 @@ def _run_setup(tmp_path: Path, bundle: Path, can_make_a_venv: bool) -> tuple:
 def test_setup_refuses_a_python_of_another_version_before_installing(tmp_path, bundle):
     """Given (by $TP_AE_PYTHON) a python3 3.99 that can make a venv, does setup.sh stop with
     one line saying to rebuild for 3.99, before apt-get, venv or pip?"""
-    done, apt, python, venv = _run_setup(tmp_path, bundle, can_make_a_venv=True)
+    done, apt, python, venv = _run_setup(tmp_path, bundle)
     assert done.returncode == 1
     assert "rebuild it with tp-ae gradescope-bundle --python 3.99" in done.stderr
     assert apt == "" and python == "" and not venv.exists()
@@ -395,6 +405,25 @@ def test_setup_calls_apt_get_only_for_a_python_that_cannot_make_a_venv(tmp_path,
     assert apt.splitlines()[0] == "update"
     assert "install" in apt and "python3-venv" in apt and "ca-certificates" in apt
     assert python == "" and not venv.exists()
+
+
+def test_setup_installs_bubblewrap_when_missing_and_goes_on_without_it(tmp_path, bundle):
+    """Without bwrap on PATH, does setup.sh (with the right python3) apt-get bubblewrap, and
+    when that fails, say so and still go on to make the venv?"""
+    done, apt, python, venv = _run_setup(
+        tmp_path, bundle, version="3.10", bwrap=False, apt_status=100
+    )
+    assert apt.splitlines() == ["update"]  # && : install is not tried once update failed
+    assert "bubblewrap not installed" in done.stderr
+    assert python.startswith(f"-m venv {venv}")  # went on (the stub python then fails)
+    assert done.returncode == 1
+
+
+def test_setup_asks_apt_for_bubblewrap_only(tmp_path, bundle):
+    """With a python3 that can make a venv but no bwrap, is bubblewrap all apt-get installs?"""
+    done, apt, python, venv = _run_setup(tmp_path, bundle, version="3.10", bwrap=False)
+    assert apt.splitlines() == ["update", "install -y --no-install-recommends bubblewrap"]
+    assert "bubblewrap not installed" not in done.stderr
 
 
 def test_run_autograder_grades_with_the_python_of_tp_ae_venv(tmp_path, bundle):

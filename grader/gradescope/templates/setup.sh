@@ -8,7 +8,8 @@
 # For a trial run outside Gradescope (nothing of the system changed when all three are given):
 # $@VENV_ENV@ (default @VENV@) is where the environment goes, $@PYTHON_ENV@ (default @PYTHON@) the
 # Python it is made with, $@SANDBOX_USER_ENV@ (default @SANDBOX_USER@) the user that runs student
-# code, created only when missing. apt-get runs only when that Python cannot make a venv.
+# code, created only when missing. apt-get runs only for what is missing: a Python that can
+# make a venv, bubblewrap.
 set -euo pipefail
 SOURCE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 VENV="${@VENV_ENV@:-@VENV@}"
@@ -26,6 +27,12 @@ if [ "$found" != "@PYTHON_VERSION@" ]; then
     echo "setup.sh: this image's python3 is $found but the bundle was resolved for" \
         "@PYTHON_VERSION@: rebuild it with tp-ae gradescope-bundle --python $found" >&2
     exit 1
+fi
+# bubblewrap: the grader's strongest sandbox where the image allows user namespaces; without it
+# student code still runs as $USER_NAME (grader/isolation.py), so a failure here is no error
+if ! command -v bwrap >/dev/null 2>&1; then
+    { apt-get update && apt-get install -y --no-install-recommends bubblewrap; } ||
+        echo "setup.sh: bubblewrap not installed: student code runs as $USER_NAME only" >&2
 fi
 
 "$PYTHON" -m venv "$VENV"
