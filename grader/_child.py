@@ -65,6 +65,7 @@ POLL_SECONDS = 0.05
 HEARTBEAT_SECONDS = 2.0  # the zygote says it is alive this often (grader.sandbox.SILENCE_SECONDS)
 ADDRESS_SPACE_SLACK_MB = 8192  # RLIMIT_AS backstop on top of the cap (TF reserves virtual memory)
 FILE_SIZE_LIMIT = 256 * 2**20  # no file a worker writes may grow past this (RLIMIT_FSIZE)
+MADV_DONTNEED = 4  # <sys/mman.h> on Linux
 
 
 @dataclass
@@ -97,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     questions = {task["question"] for task in job["tasks"]}
     runtime["inputs"] = _load_inputs(int(option("--inputs-fd")), questions)
     work_root.mkdir(parents=True, exist_ok=True)
-    baseline_kb = _rss_kb(os.getpid()) or 0
+    baseline_kb = _rss_kb(os.getpid()) or 0  # before the drop: the workers' caps as they were
+    _drop_clean_file_pages()
     pending = list(job["tasks"])
     running: dict[int, _Worker] = {}
     last_beat = 0.0
@@ -139,6 +141,55 @@ def _configure_environment(job: dict) -> None:
     os.environ["CUDA_VISIBLE_DEVICES"] = ""  # tiny models; parallel workers must not fight a GPU
     os.environ["MPLBACKEND"] = "Agg"
     os.environ["PYTHONHASHSEED"] = str(job.get("seed", 0))
+
+
+def _drop_clean_file_pages() -> int:
+    """Unmap, from this process only, the pages of files it mapped read-only and never wrote
+    (MB given back); the imports leave ~360 MB of libtensorflow_cc's static initialisers and
+    symbol tables resident that no worker maps again (a fork maps file pages lazily).
+
+    Only private, non-writable, file-backed, unlocked regions without one anonymous page:
+    ``MADV_DONTNEED`` there loses nothing (an access faults the page back from the file). The
+    memory was reclaimable page cache anyway, but it counts in this process's RSS/PSS, and in
+    the 768 MB Gradescope allows a whole grading (issue 15). A no-op off Linux or on error."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+        regions = _clean_file_regions(Path("/proc/self/smaps").read_text("ascii", "replace"))
+    except (OSError, AttributeError):
+        return 0
+    dropped_kb = sum(
+        rss for start, end, rss in regions if libc.madvise(start, end - start, MADV_DONTNEED) == 0
+    )
+    return dropped_kb // 1024
+
+
+def _clean_file_regions(smaps: str) -> list[tuple[int, int, int]]:
+    """(start, end, resident kB) of each region of ``smaps`` (/proc/PID/smaps text) that is
+    file-backed, private, not writable, not locked and holds no anonymous (written) page."""
+    regions, header, rss, anonymous = [], None, 0, 0
+    for line in smaps.splitlines():
+        fields = line.split()
+        if not fields:
+            continue
+        if not fields[0].endswith(":"):  # "start-end perms offset dev inode [path]"
+            header, rss, anonymous = fields, 0, 0
+        elif header is None:
+            continue
+        elif fields[0] == "Rss:":
+            rss = int(fields[1])
+        elif fields[0] == "Anonymous:":
+            anonymous = int(fields[1])
+        elif fields[0] == "VmFlags:":
+            perms, inode = header[1], header[4] if len(header) > 4 else "0"
+            private_read_only = len(perms) == 4 and perms[1] == "-" and perms[3] == "p"
+            if inode != "0" and private_read_only and not anonymous and rss and "lo" not in fields:
+                start, end = (int(x, 16) for x in header[0].split("-"))
+                regions.append((start, end, rss))
+            header = None
+    return regions
 
 
 def _import_runtime() -> dict:
