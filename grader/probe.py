@@ -3,6 +3,8 @@
 Every interaction with an object the submission made goes through :meth:`Probe.attempt`: an
 exception (``SystemExit`` included) is recorded under the probe's key as text and the check goes
 on with its other probes. What is recorded is plain: arrays of numbers, numbers, strings, lists.
+A Probe is a :class:`tp_ae.selfcheck.collect.Recording`: the collectors of
+``tp_ae.selfcheck.collect``, shared with the release's self-check, record through it.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ import numpy as np
 
 from grader import protocol
 from grader.observations import ErrorInfo, Observations
+from tp_ae.selfcheck.recorder import as_array
 
 _MESSAGE_CHARS = 400
 
 
 class Probe:
-    """Records values and errors into an Observations, naming the student's line on errors."""
+    """Records values and errors into an Observations, naming the student's line on errors
+    (a :class:`tp_ae.selfcheck.collect.Recording`)."""
 
     def __init__(self, observations: Observations, student_files: set[str]):
         self.observations = observations
@@ -33,12 +37,14 @@ class Probe:
             self.observations.put_error(key, describe_exception(exc, self.student_files))
             return False, None
 
-    def array(self, key: str, thunk: Callable[[], object]) -> np.ndarray | None:
+    def record_array(self, key: str, thunk: Callable[[], object]) -> np.ndarray | None:
         """Run ``thunk`` and record its result as an array of numbers (None when it fails)."""
         ok, value = self.attempt(key, lambda: as_array(thunk()))
         if ok:
             self.observations.put(key, value)
         return value if ok else None
+
+    array = record_array  # the name grader/collect/vae_loss.py still calls
 
     def put(self, key: str, value: object) -> None:
         self.observations.put(key, value)
@@ -58,16 +64,6 @@ class Probe:
         except BaseException as exc:  # noqa: BLE001
             self.observations.put_error(key, describe_exception(exc, self.student_files))
             return False, None
-
-
-def as_array(value: object) -> np.ndarray:
-    """``np.asarray`` of a returned value; TypeError when it is not numbers (a model, None...)."""
-    if value is None:
-        raise TypeError("returned None instead of an array (is a return statement missing?)")
-    array = np.asarray(value)
-    if array.dtype.kind not in "biuf":
-        raise TypeError(f"returned a {type(value).__name__}, not an array of numbers")
-    return array
 
 
 def describe_exception(exc: BaseException, student_files: set[str]) -> ErrorInfo:

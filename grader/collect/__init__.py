@@ -3,7 +3,10 @@
 Each defines ``collect(fn, inputs, probe)``: it runs in a worker of the sandboxed child, calls
 the student's function ``fn`` on the inputs the parent drew and records plain values through
 ``probe`` (Keras is imported inside), plus the constants both sides share (how many images,
-which z_dim...). Nothing here computes an expected answer: the grader's formulas and scores
+which z_dim...). The collectors themselves are the answer-free ``tp_ae.selfcheck.collect``'s,
+which the release's self-check runs too (one collector per question, the same calls on both
+sides); here they record through :class:`grader.probe.Probe`, with the other questions' losses
+relayed (``_relay``). Nothing here computes an expected answer: the grader's formulas and scores
 live in ``grader/checks/<id>.py``, which never exists inside the sandbox (issue 11). This
 package, ``grader.probe``, ``grader.observations``, ``grader.protocol`` and the answer-free
 ``tp_ae`` are all that the sandbox holds of the grader (see :mod:`grader.sandbox`).

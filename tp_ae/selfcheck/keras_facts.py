@@ -4,16 +4,16 @@ the grader's collectors (``grader.collect``), which run in the student's process
 Nothing here computes an expected answer: it describes models (class, parameter count, each
 layer's defining configuration, which layer feeds which, which layer draws z), builds them
 while recording what came back, shifts the VAE heads' biases, and gives ``sample_images`` a
-probe decoder. A recorder is
-anything with ``call(key, fn, *args, **kwargs)``, ``attempt(key, thunk)`` and ``put(key,
-value)``: ``grader.probe.Probe`` or ``tp_ae.selfcheck.recorder.Recorder``. Keras is imported
-inside the functions.
+probe decoder. A recorder is a :class:`tp_ae.selfcheck.collect.Recording`:
+``grader.probe.Probe`` or ``tp_ae.selfcheck.recorder.Recorder``. Keras is imported inside the
+functions.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Protocol
+
+from tp_ae.selfcheck.collect import Recording
 
 CONFIG_KEYS = (
     "units",
@@ -25,16 +25,6 @@ CONFIG_KEYS = (
     "negative_slope",
     "target_shape",
 )
-
-
-class Recording(Protocol):
-    """What :func:`collect_models` records through."""
-
-    def call(self, key: str, fn: Callable, *args, **kwargs) -> tuple[bool, object]: ...
-
-    def attempt(self, key: str, thunk: Callable[[], object]) -> tuple[bool, object]: ...
-
-    def put(self, key: str, value: object) -> None: ...
 
 
 def model_facts(model: object) -> dict:

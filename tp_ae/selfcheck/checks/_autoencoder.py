@@ -21,13 +21,13 @@ from tp_ae.selfcheck.checks._models import (
     layer_tokens,
     returned_check,
 )
+from tp_ae.selfcheck.collect import _autoencoder
 from tp_ae.selfcheck.data import QuestionData
-from tp_ae.selfcheck.keras_facts import collect_models
 from tp_ae.selfcheck.recorder import Recorder
 from tp_ae.selfcheck.results import CheckResult
 
 MAIN_KEYS = ("z2.build", "z10.build")
-NAMES = ("encoder", "decoder", "autoencoder")
+NAMES = _autoencoder.NAMES
 
 
 def _z_dims(data: QuestionData) -> list[int]:
@@ -39,18 +39,8 @@ def _call(data: QuestionData, z_dim: int) -> str:
 
 
 def collect(fn, data: QuestionData, rec: Recorder, env: Environment) -> None:
-    x = data.arrays["x"]
-    for z_dim in _z_dims(data):
-        key = f"z{z_dim}"
-        models = collect_models(rec, key, fn, {"z_dim": z_dim}, NAMES)
-        if models is None:
-            continue
-        encoder, decoder, autoencoder = models
-        rec.record_array(f"{key}.encoded", lambda e=encoder: e(x))
-        rec.record_array(f"{key}.decoded", lambda d=decoder, k=key: d(data.arrays[k]))
-        rec.record_array(f"{key}.reconstructed", lambda a=autoencoder: a(x))
-        rec.record_array(f"{key}.reconstructed.again", lambda a=autoencoder: a(x))
-        rec.record_array(f"{key}.composed", lambda e=encoder, d=decoder: d(e(x)))
+    """The grader's collector (:mod:`tp_ae.selfcheck.collect._autoencoder`)."""
+    _autoencoder.collect(fn, data.arrays, rec)
 
 
 def score(data: QuestionData, rec: Recorder) -> list[CheckResult]:

@@ -15,6 +15,8 @@ says so: a mistake in those questions can show here too.
 
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 
 from tp_ae.selfcheck import judge
@@ -34,14 +36,14 @@ from tp_ae.selfcheck.checks._models import (
     layer_tokens,
     returned_check,
 )
+from tp_ae.selfcheck.collect import _vae
 from tp_ae.selfcheck.data import QuestionData
 from tp_ae.selfcheck.draws import excess_kurtosis, is_standard
-from tp_ae.selfcheck.keras_facts import collect_models, sampler_index, shift_head_biases
 from tp_ae.selfcheck.recorder import Recorder
 from tp_ae.selfcheck.results import CheckResult
 
 MAIN_KEYS = ("z2.build", "z10.build")
-NAMES = ("encoder", "decoder", "vae")
+NAMES = _vae.NAMES
 OWN_LOSSES_NOTE = (
     "the training check trains with your own reconstruction_loss and kl_divergence and measures "
     "the negative ELBO with your own vae_loss (the grader uses the reference ones): a mistake "
@@ -59,93 +61,18 @@ def _call(data: QuestionData, z_dim: int) -> str:
 
 
 def collect(fn, data: QuestionData, rec: Recorder, env: Environment) -> None:
-    s = data.spec["settings"]
-    x = data.arrays["train"][: s["n"]]
-    models = {}
-    for z_dim, kwargs in _builds(data):
-        key = f"z{z_dim}"
-        parts = collect_models(rec, key, fn, kwargs, NAMES)
-        if parts is None:
-            continue
-        models[z_dim] = parts
-        encoder, decoder, _ = parts
-        ok, index = rec.attempt(f"{key}.sampler", lambda e=encoder: sampler_index(e))
-        if ok:
-            rec.put(f"{key}.sampler", index)
-        ok, outputs = rec.attempt(f"{key}.encoded", lambda e=encoder: list(e(x)))
-        if ok:
-            rec.put(f"{key}.encoded.count", len(outputs))
-            for i, output in enumerate(outputs[:3]):
-                rec.record_array(f"{key}.encoded.{i}", lambda o=output: o)
-        rec.record_array(f"{key}.decoded", lambda d=decoder, k=key: d(data.arrays[k]))
-    if 2 in models:
-        _collect_reparameterisation(models[2][0], x, s, rec)
-    if 10 in models:
+    """The grader's collector (``tp_ae.selfcheck.collect.<question_id>``); the negative ELBO
+    before and after the fit measured with the student's own ``vae_loss``."""
+    collector = importlib.import_module(f"tp_ae.selfcheck.collect.{data.question_id}")
+    collector.collect(fn, data.arrays, rec, vae_loss=_own(env, "vae_loss"))
+    if any(key.startswith("train.") for key in (*rec.values, *rec.errors)):  # it was trained
         env.notes.append(OWN_LOSSES_NOTE)
-        own_loss = _own(env, "vae_loss")
-        _collect_training(models[10], data.arrays["train"], s, rec, own_loss)
 
 
 def _own(env: Environment, name: str):
     return next(
         (m.__dict__[name] for m in env.modules.values() if callable(m.__dict__.get(name))), None
     )
-
-
-def _collect_reparameterisation(encoder, x, s: dict, rec: Recorder) -> None:
-    """Shift the heads' biases (mu by +1, lv by +2), then draw z for each image many times."""
-
-    shifts = ((0, s["mu_shift"]), (1, s["lv_shift"]))
-    ok, shifted = rec.attempt("reparam.shift", lambda: shift_head_biases(encoder, shifts))
-    rec.put("reparam.shifted", bool(ok and all(shifted)))
-    repeated = np.repeat(x, s["repeats"], axis=0)
-    ok, outputs = rec.attempt("reparam", lambda: list(encoder(repeated)))
-    if ok and len(outputs) >= 3:
-        for i, name in enumerate(("mu", "lv", "z")):
-            rec.record_array(f"reparam.{name}", lambda o=outputs[i]: o)
-
-
-def _collect_training(models, train, s: dict, rec: Recorder, own_loss) -> None:
-    """The negative ELBO (your vae_loss) on the first images before and after a short fit.
-
-    As the grader, its ingredients come from your own encoder and decoder (x -> [z_mean,
-    z_log_var, z] -> decoder(z)), never from ``vae(x)``: any model class whose ``fit`` trains
-    them (the given VAE, ``add_loss`` in ``call``, ``train_step``, ``compute_loss``) is judged
-    the same way."""
-    import keras
-
-    encoder, decoder, vae = models
-    x_eval = train[: s["eval_images"]]
-
-    def measure(tag: str) -> None:
-        def run() -> dict:
-            z_mean, z_log_var, z = list(encoder(x_eval))[:3]
-            return {"reconstruction": decoder(z), "z_mean": z_mean, "z_log_var": z_log_var}
-
-        ok, out = rec.attempt(f"train.{tag}", run)
-        if not ok:
-            return
-        rec.record_array(f"train.{tag}.reconstruction", lambda: out["reconstruction"])
-        if own_loss is None:
-            return
-        rec.record_array(
-            f"train.{tag}.elbo",
-            lambda: own_loss(x_eval, out["reconstruction"], out["z_mean"], out["z_log_var"]),
-        )
-
-    measure("before")
-    optimizer = keras.optimizers.Adam(learning_rate=s["learning_rate"])
-    ok, _ = rec.attempt("train.compile", lambda: vae.compile(optimizer=optimizer, run_eagerly=True))
-    if not ok:
-        return
-    ok, history = rec.attempt(
-        "train.fit",
-        lambda: vae.fit(train, epochs=s["epochs"], batch_size=s["batch"], shuffle=False, verbose=0),
-    )
-    if ok:
-        losses = getattr(history, "history", {})
-        rec.put("train.history", {k: [float(v) for v in vals] for k, vals in losses.items()})
-    measure("after")
 
 
 # ---------------------------------------------------------------- scoring

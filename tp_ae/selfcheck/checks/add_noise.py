@@ -11,6 +11,7 @@ import numpy as np
 
 from tp_ae.selfcheck import judge
 from tp_ae.selfcheck.checks import Environment
+from tp_ae.selfcheck.collect import add_noise
 from tp_ae.selfcheck.data import QuestionData
 from tp_ae.selfcheck.recorder import Recorder
 from tp_ae.selfcheck.results import CheckResult
@@ -20,26 +21,8 @@ CALL = "add_noise(x, seed=0)"
 
 
 def collect(fn, data: QuestionData, rec: Recorder, env: Environment) -> None:
-    grey = data.arrays["grey"]
-    calls = {
-        "grey.seed0": (grey, {"seed": 0}),
-        "grey.seed0.again": (grey, {"seed": 0}),
-        "grey.seed1": (grey, {"seed": 1}),
-        "grey.none1": (grey, {}),
-        "grey.none2": (grey, {}),
-        "sigma": (grey, {"sigma": data.setting("sigma_test"), "seed": 3}),
-        "black": (data.arrays["black"], {"seed": 4}),
-        "white": (data.arrays["white"], {"seed": 5}),
-    }
-    for key, (x, kwargs) in calls.items():
-        ok, value = rec.call(key, fn, x.copy(), **kwargs)
-        if ok:
-            rec.record_array(key, lambda value=value: value)
-            dtype = getattr(value, "dtype", None)
-            rec.put(f"{key}.dtype", (getattr(dtype, "name", None) or str(dtype)).replace("tf.", ""))
-    x = data.arrays["random"].copy()
-    if rec.call("inplace", fn, x, seed=6)[0]:
-        rec.record_array("inplace", lambda: x)
+    """The grader's collector (:mod:`tp_ae.selfcheck.collect.add_noise`) on the prepared inputs."""
+    add_noise.collect(fn, data.arrays, rec)
 
 
 def score(data: QuestionData, rec: Recorder) -> list[CheckResult]:

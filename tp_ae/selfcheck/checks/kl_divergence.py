@@ -11,21 +11,19 @@ import numpy as np
 
 from tp_ae.selfcheck import judge
 from tp_ae.selfcheck.checks import Environment
+from tp_ae.selfcheck.collect import kl_divergence as collector
 from tp_ae.selfcheck.data import QuestionData
 from tp_ae.selfcheck.recorder import Recorder
 from tp_ae.selfcheck.results import CheckResult
 
-CASES = ("random", "small", "zeros", "large")
+CASES = collector.CASES
 MAIN_KEYS = CASES
 CALL = "kl_divergence(z_mean, z_log_var)"
 
 
 def collect(fn, data: QuestionData, rec: Recorder, env: Environment) -> None:
-    for case in CASES:
-        mu, lv = data.arrays[f"{case}.mu"], data.arrays[f"{case}.lv"]
-        rec.record_array(case, lambda mu=mu, lv=lv: fn(mu.copy(), lv.copy()))
-    mu, lv = data.arrays["random.mu"], data.arrays["random.lv"]
-    rec.record_array("compiled", lambda: judge.run_compiled(fn, mu, lv))
+    """The grader's collector (:mod:`tp_ae.selfcheck.collect.kl_divergence`)."""
+    collector.collect(fn, data.arrays, rec)
 
 
 def score(data: QuestionData, rec: Recorder) -> list[CheckResult]:

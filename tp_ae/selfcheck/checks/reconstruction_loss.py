@@ -11,21 +11,19 @@ import numpy as np
 
 from tp_ae.selfcheck import judge
 from tp_ae.selfcheck.checks import Environment
+from tp_ae.selfcheck.collect import reconstruction_loss as collector
 from tp_ae.selfcheck.data import QuestionData
 from tp_ae.selfcheck.recorder import Recorder
 from tp_ae.selfcheck.results import CheckResult
 
-CASES = ("random", "binary", "perfect", "opposite")
+CASES = collector.CASES
 MAIN_KEYS = CASES
 CALL = "reconstruction_loss(x, y)"
 
 
 def collect(fn, data: QuestionData, rec: Recorder, env: Environment) -> None:
-    for case in CASES:
-        x, y = data.arrays[f"{case}.x"], data.arrays[f"{case}.y"]
-        rec.record_array(case, lambda x=x, y=y: fn(x.copy(), y.copy()))
-    x, y = data.arrays["random.x"], data.arrays["random.y"]
-    rec.record_array("compiled", lambda: judge.run_compiled(fn, x, y))
+    """The grader's collector (:mod:`tp_ae.selfcheck.collect.reconstruction_loss`)."""
+    collector.collect(fn, data.arrays, rec)
 
 
 def score(data: QuestionData, rec: Recorder) -> list[CheckResult]:

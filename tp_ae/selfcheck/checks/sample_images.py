@@ -12,8 +12,8 @@ import numpy as np
 
 from tp_ae.selfcheck import judge
 from tp_ae.selfcheck.checks import Environment
+from tp_ae.selfcheck.collect import sample_images
 from tp_ae.selfcheck.data import QuestionData
-from tp_ae.selfcheck.keras_facts import probe_decoder
 from tp_ae.selfcheck.recorder import Recorder
 from tp_ae.selfcheck.results import CheckResult
 
@@ -25,27 +25,8 @@ def _settings(data: QuestionData) -> tuple[int, int, int]:
 
 
 def collect(fn, data: QuestionData, rec: Recorder, env: Environment) -> None:
-    z_dim, n_images, kept = _settings(data)
-    decoder = probe_decoder(z_dim)
-    calls = {
-        "seed7": (decoder, n_images, {"z_dim": z_dim, "seed": 7}),
-        "seed7.again": (decoder, n_images, {"z_dim": z_dim, "seed": 7}),
-        "seed8": (decoder, n_images, {"z_dim": z_dim, "seed": 8}),
-        "default": (probe_decoder(10), 5, {}),
-    }
-    for key, (dec, n, kwargs) in calls.items():
-        ok, images = rec.call(key, fn, dec, n, **kwargs)
-        if not ok:
-            continue
-        rec.put(f"{key}.type", type(images).__module__ + "." + type(images).__name__)
-        rec.put(f"{key}.dtype", str(getattr(images, "dtype", "")))
-        array = rec.record_array(key + ".all", lambda images=images: images)
-        if array is not None:
-            rec.put(f"{key}.shape", list(array.shape))
-            rec.put(f"{key}.range", [float(np.min(array)), float(np.max(array))])
-            flat = np.asarray(array, dtype=np.float64).reshape(len(array), -1)
-            rec.put(key, flat[:, :kept].copy())
-            del rec.values[key + ".all"]
+    """The grader's collector (:mod:`tp_ae.selfcheck.collect.sample_images`)."""
+    sample_images.collect(fn, data.arrays, rec)
 
 
 def score(data: QuestionData, rec: Recorder) -> list[CheckResult]:
