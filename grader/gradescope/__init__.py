@@ -15,11 +15,12 @@ The names below are shared by both (the scripts and the runner must agree on the
 
 from __future__ import annotations
 
+from grader.protocol import SANDBOX_USER_ENV as SANDBOX_USER_ENV  # who runs student code
+
 DEFAULT_PYTHON = "3.10"  # python3 of Gradescope's default base image, Ubuntu 22.04
 VENV = "/opt/tp-ae-venv"  # where setup.sh installs; run_autograder puts its bin/ first on PATH
 VENV_ENV = "TP_AE_VENV"  # overrides VENV in both scripts (a trial run outside Gradescope)
 PYTHON = "/usr/bin/python3"  # the image's python3, that setup.sh makes the venv with
 PYTHON_ENV = "TP_AE_PYTHON"  # overrides PYTHON in setup.sh
 SANDBOX_USER = "student"  # unprivileged user setup.sh creates to run student code
-SANDBOX_USER_ENV = "TP_AE_SANDBOX_USER"  # tells the grader which user runs student code
 DEFAULT_ROOT = "/autograder"  # Gradescope's $AUTOGRADER_ROOT
