@@ -23,11 +23,6 @@ MAIN_KEYS = CASES
 CALL = "vae_loss(x, y, z_mean, z_log_var)"
 
 
-def beta_call(beta: float) -> str:
-    """How messages name the call with ``beta``: ``vae_loss(x, y, z_mean, z_log_var, beta=4)``."""
-    return f"vae_loss(x, y, z_mean, z_log_var, beta={beta:g})"
-
-
 def make_inputs(rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Grey x and y (8, 28, 28, 1) in (0.02, 0.98); z_mean, z_log_var (8, 10); float32."""
     f32 = np.float32
