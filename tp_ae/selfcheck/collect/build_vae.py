@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from functools import partial
 
-import numpy as np
-
-from tp_ae.selfcheck.collect import Recording, _vae
+from tp_ae.selfcheck.collect import _vae
 
 BUILDS: _vae.Builds = ((2, {"z_dim": 2, "hidden_dim": 64}), (10, {"z_dim": 10}))
 
-
-def collect(
-    fn: Callable,
-    inputs: dict[str, np.ndarray],
-    rec: Recording,
-    vae_loss: _vae.VaeLoss | None = None,
-) -> None:
-    _vae.collect(BUILDS, fn, inputs, rec, vae_loss)
+# collect(fn, inputs, rec, vae_loss=None): the shared VAE collector on these builds
+collect = partial(_vae.collect, BUILDS)
