@@ -14,8 +14,6 @@ from tp_ae.questions import QUESTION_IDS
 from tp_ae.selfcheck.collect import add_noise
 from tp_ae.selfcheck.recorder import Recorder
 
-SHARED = [q for q in QUESTION_IDS if q != "vae_loss"]
-
 
 def _inputs() -> dict[str, np.ndarray]:
     from grader.checks import add_noise as noise_check
@@ -64,7 +62,7 @@ def test_a_probe_and_a_recorder_record_the_same_errors():
         assert (error.type, error.message) == (obs.errors[key].type, obs.errors[key].message)
 
 
-@pytest.mark.parametrize("qid", SHARED)
+@pytest.mark.parametrize("qid", QUESTION_IDS)
 def test_the_grader_child_runs_the_shared_collector(qid):
     """Is grader.collect.<qid>.collect the answer-free tp_ae.selfcheck.collect.<qid>.collect
     (one collector per question, not a twin)?"""

@@ -14,19 +14,16 @@ import numpy as np
 
 from tp_ae.selfcheck import judge
 from tp_ae.selfcheck.checks import Environment
+from tp_ae.selfcheck.collect import vae_loss as collector
+from tp_ae.selfcheck.collect.vae_loss import beta_key
 from tp_ae.selfcheck.data import QuestionData
 from tp_ae.selfcheck.recorder import Recorder
 from tp_ae.selfcheck.results import CheckResult
 
-CASES = ("random",)
+CASES = collector.CASES
 MAIN_KEYS = CASES
 CALL = "vae_loss(x, y, z_mean, z_log_var)"
 HELPERS = {"reconstruction_loss": ("x", "y"), "kl_divergence": ("z_mean", "z_log_var")}
-
-
-def beta_key(beta: float) -> str:
-    """The record of ``vae_loss(..., beta=beta)`` (the grader's observation key): ``beta_4``."""
-    return f"beta_{beta:g}"
 
 
 class RecordedValues:
@@ -98,14 +95,8 @@ def collect(fn, data: QuestionData, rec: Recorder, env: Environment) -> None:
     saved = {(m, n): m.__dict__.get(n) for m in env.modules.values() for n in recorded}
     for module in env.modules.values():
         module.__dict__.update(recorded)
-    try:
-        args = tuple(data.arrays[k] for k in ("x", "y", "mu", "lv"))
-        rec.record_array("random", lambda: fn(*(a.copy() for a in args)))
-        rec.record_array("compiled", lambda: judge.run_compiled(fn, *args))
-        for beta in data.setting("betas"):
-            rec.record_array(
-                beta_key(beta), lambda beta=beta: fn(*(a.copy() for a in args), beta=beta)
-            )
+    try:  # the grader's collector (tp_ae.selfcheck.collect.vae_loss)
+        collector.collect(fn, data.arrays, rec)
     finally:
         for (module, name), value in saved.items():
             if value is None:
