@@ -46,39 +46,34 @@ def score(data: QuestionData, rec: Recorder) -> list[CheckResult]:
     )
     compiled = judge.compiled_check(
         rec,
-        data.name(3),
-        data.weight(3),
+        data.name(4),
+        data.weight(4),
         "kl_divergence on symbolic tensors",
         data.hint("compiled"),
     )
-    return [shape, values, _edges(data, rec, right), compiled]
+    return [shape, values, _zeros(data, rec), _large(data, rec, right), compiled]
 
 
-def _edges(data: QuestionData, rec: Recorder, formula_right: bool) -> CheckResult:
-    """0 at mu = 0, lv = 0; finite for |lv| <= 8, and right when the formula is."""
-    parts, messages = [], []
-    zeros = rec.array("zeros")
+def _zeros(data: QuestionData, rec: Recorder) -> CheckResult:
+    """0 at mu = 0, lv = 0 (the grader's test_zero_when_the_posterior_is_the_prior)."""
+    zeros, message = rec.array("zeros"), ""
     if zeros is None:
-        parts.append(0.0)
-        messages.append(judge.error_text(rec, "zeros", CALL) or "no value returned")
-    else:
-        ok = bool(np.all(np.abs(np.float64(zeros)) < 1e-5))
-        parts.append(float(ok))
-        if not ok:
-            messages.append(f"mu = 0, lv = 0: got {judge.fmt(zeros)}, expected 0 for every sample")
-    large, want = rec.array("large"), data.arrays["expected.large"]
+        message = judge.error_text(rec, "zeros", CALL) or "no value returned"
+    elif not np.all(np.abs(np.float64(zeros)) < 1e-5):
+        message = f"mu = 0, lv = 0: got {judge.fmt(zeros)}, expected 0 for every sample"
+    hint = data.hint("edges") if message else ""
+    return CheckResult(data.name(2), data.weight(2), 0.0 if message else 1.0, message, hint)
+
+
+def _large(data: QuestionData, rec: Recorder, formula_right: bool) -> CheckResult:
+    """Finite for |lv| <= 8, and right when the formula is (the grader's
+    test_finite_and_right_for_large_log_variances)."""
+    large, want, message = rec.array("large"), data.arrays["expected.large"], ""
     if large is None:
-        parts.append(0.0)
-        messages.append(judge.error_text(rec, "large", CALL) or "no value returned")
+        message = judge.error_text(rec, "large", CALL) or "no value returned"
     elif not np.all(np.isfinite(np.float64(large))):
-        parts.append(0.0)
-        messages.append(f"lv in [-8, 8]: got {judge.fmt(large)}, expected finite values")
+        message = f"lv in [-8, 8]: got {judge.fmt(large)}, expected finite"
     elif formula_right and not judge.judge(large, want, [], rtol=1e-3)[0]:
-        parts.append(0.0)
-        messages.append(f"lv in [-8, 8]: got {judge.fmt(large)}, expected {judge.fmt(want)}")
-    else:
-        parts.append(1.0)
-    hint = "" if all(parts) else data.hint("edges")
-    return CheckResult(
-        data.name(2), data.weight(2), float(np.mean(parts)), "; ".join(messages), hint
-    )
+        message = f"lv in [-8, 8]: got {judge.fmt(large)}, expected {judge.fmt(want)}"
+    hint = data.hint("edges") if message else ""
+    return CheckResult(data.name(3), data.weight(3), 0.0 if message else 1.0, message, hint)
