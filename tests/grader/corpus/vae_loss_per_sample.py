@@ -4,5 +4,5 @@
 """One value per sample instead of the batch mean."""
 
 
-def vae_loss(x, y, z_mean, z_log_var):
-    return reconstruction_loss(x, y) + kl_divergence(z_mean, z_log_var)
+def vae_loss(x, y, z_mean, z_log_var, beta=1.0):
+    return reconstruction_loss(x, y) + beta * kl_divergence(z_mean, z_log_var)
