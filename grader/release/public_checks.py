@@ -188,17 +188,14 @@ def write_public_checks(out_dir: Path, config: CourseConfig, seed: int = DEFAULT
 def check_list(qid: str, module, inputs: dict) -> list[dict]:
     """[{"name", "weight"}] of a question's checks in the grader's order, read off the grader's
     own run on no data (every check fails with its weight): its pytest checks
-    (``grader/checks/test_<id>.py``), or its ``score`` while it has one; a parametrized check
-    once, the weights of its cases summed."""
-    if hasattr(module, "score"):
-        results = module.score(inputs, Observations())
-    else:
-        from grader.pytest_plugin import Case, run_checks
+    (``grader/checks/test_<id>.py``); a parametrized check once, the weights of its cases
+    summed."""
+    from grader.pytest_plugin import Case, run_checks
 
-        session = run_checks([Case("release", qid, inputs, Observations())])
-        results, crash = session.results_of("release", qid)
-        if crash:
-            raise RuntimeError(f"the checks of {qid} crashed on no data: {crash}")
+    session = run_checks([Case("release", qid, inputs, Observations())])
+    results, crash = session.results_of("release", qid)
+    if crash:
+        raise RuntimeError(f"the checks of {qid} crashed on no data: {crash}")
     weights: dict[str, float] = {}
     for check in results:
         weights[check.name] = weights.get(check.name, 0.0) + check.weight
