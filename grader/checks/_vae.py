@@ -22,6 +22,7 @@ from grader.checks._architecture import (
     TokenGraph,
     chain,
     graph_findings,
+    head_finding,
     layer_tokens,
     token_graph,
 )
@@ -151,38 +152,6 @@ def vae_graphs(z_dim: int, hidden_dim: int, sampler: bool = True) -> dict[str, T
     if not sampler:
         encoder, sources = encoder[:-1], sources[:-1]
     return {"encoder": TokenGraph(encoder, sources), "decoder": chain(decoder)}
-
-
-def head_finding(graph: object) -> str:
-    """What the encoder's recorded graph shows of its two heads (outputs 0 and 1): one layer
-    giving both, or one head fed the other; "" when neither (or no graph)."""
-    if not isinstance(graph, dict):
-        return ""
-    outputs, inbound = graph.get("outputs"), graph.get("inbound")
-    if not isinstance(outputs, list) or len(outputs) < 2 or not isinstance(inbound, list):
-        return ""
-    mean, log_var = outputs[:2]
-    if not all(isinstance(i, int) and 0 <= i < len(inbound) for i in (mean, log_var)):
-        return ""
-    if mean == log_var:
-        return (
-            "one Dense layer gives both z_mean and z_log_var (so z_log_var == z_mean): give each "
-            "head its own Dense(z_dim), both fed the hidden layer"
-        )
-
-    def fed(index: int) -> set:
-        return {s for call in inbound[index] for s in call}
-
-    for head, other, name, other_name in (
-        (log_var, mean, "z_log_var", "z_mean"),
-        (mean, log_var, "z_mean", "z_log_var"),
-    ):
-        if other in fed(head):
-            return (
-                f"{name} is computed from {other_name} (its Dense is fed {other_name}'s "
-                "output): both heads are Dense(z_dim) layers fed the hidden layer's output"
-            )
-    return ""
 
 
 def compare_layers(obs: Observations, model: str) -> tuple[list[str] | None, list[str], list[str]]:
