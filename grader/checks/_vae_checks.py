@@ -25,10 +25,26 @@ from grader.checks._architecture import architecture_hint, differences
 from grader.checks._common import decoder_check, error_text, fmt, shape_text
 from grader.checks._vae import EPOCHS, TRAIN_IMAGES, N
 from grader.pytest_plugin import Partial
-from tp_ae.selfcheck.draws import is_standard
+from tp_ae.selfcheck.draws import sampler_draws, sampler_finding
 
 THREE_OUTPUTS = "the encoder must return [z_mean, z_log_var, z]"
 RETURNED = "return encoder, decoder, VAE(encoder, decoder, reconstruction_loss, kl_divergence)"
+# the hints of the sampler slips the draws can show (tp_ae.selfcheck.draws.sampler_finding);
+# {sd}: the measured sd of z - z_mean
+SAMPLER_SLIPS = {
+    "not_sampled": "z is not sampled (z == z_mean): z = z_mean + exp(0.5 * z_log_var) * eps",
+    "one_eps": "your sampler draws one eps for the whole batch, shared by every image: draw it "
+    "with z_mean's full shape, keras.random.normal(ops.shape(z_mean))",
+    "variance_used": "your sampler's sd is exp(z_log_var), the variance (measured sd {sd}), "
+    "where the standard deviation exp(0.5 * z_log_var) is needed",
+    "exp2_used": "your sampler's sd is exp(2 * z_log_var) (measured sd {sd}); the standard "
+    "deviation is exp(0.5 * z_log_var)",
+    "logvar_as_variance": "you used the variance where the log-variance is expected: "
+    "sd = exp(0.5 lv)",
+    "swapped": "z_mean and z_log_var are swapped: Sampling()([z_mean, z_log_var]) and the "
+    "encoder returns [z_mean, z_log_var, z], in this order",
+    "uniform_eps": "eps must be Gaussian, keras.random.normal, not uniform",
+}
 CONVOLUTIONAL = (
     "a convolutional VAE downsamples with strided Conv2D and upsamples with Conv2DTranspose"
 )
@@ -124,57 +140,18 @@ def test_decoder_gives_images_in_0_1(answer, spec):
 @pytest.mark.weight(0.2)
 def test_z_is_reparameterised(answer, hint):
     """z = z_mean + exp(0.5 * z_log_var) * eps, eps ~ N(0, I) (2048 draws)"""
-    draws = _vae.sampler_draws(answer)
+    draws = sampler_draws(answer)
     if draws is None:
         hint(THREE_OUTPUTS)
         raise AssertionError(
             error_text(answer, "reparam", "encoder(x)") or "no [z_mean, z_log_var, z] to test"
         )
-    mu, lv, z = draws
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        eps = (z - mu) / np.exp(0.5 * lv)
-        if _vae.is_gaussian(eps):
-            return
-        sd, want = float(np.std(z - mu)), float(np.median(np.exp(0.5 * lv)))
-        message = (
-            f"(z - z_mean) / exp(0.5 z_log_var) has mean {eps.mean():.3g} and sd "
-            f"{eps.std():.3g}, expected 0 and 1; sd of z - z_mean: got {sd:.3g}, expected "
-            f"about {want:.3g}"
-        )
-        # which slip the draws show: each z rescaled by the slip's own sd is standard
-        spread = float(np.nanmax(np.std(eps, axis=0))) if len(eps) > 1 else float("nan")
-        if sd < 1e-6:
-            hint("z is not sampled (z == z_mean): z = z_mean + exp(0.5 * z_log_var) * eps")
-        elif spread < 1e-3:
-            message += (
-                f"; every draw has the same eps (its sd over the {len(eps)} draws: {spread:.2g})"
-            )
-            hint(
-                "your sampler draws one eps for the whole batch, shared by every image: draw it "
-                "with z_mean's full shape, keras.random.normal(ops.shape(z_mean))"
-            )
-        elif is_standard((z - mu) / np.exp(lv)):
-            hint(
-                f"your sampler's sd is exp(z_log_var), the variance (measured sd {sd:.3g}), "
-                "where the standard deviation exp(0.5 * z_log_var) is needed"
-            )
-        elif is_standard((z - mu) / np.exp(2 * lv)):
-            hint(
-                f"your sampler's sd is exp(2 * z_log_var) (measured sd {sd:.3g}); the standard "
-                "deviation is exp(0.5 * z_log_var)"
-            )
-        elif is_standard((z - mu) / np.sqrt(np.abs(lv))):
-            hint("you used the variance where the log-variance is expected: sd = exp(0.5 lv)")
-        elif is_standard((z - lv) / np.exp(0.5 * mu)):
-            hint(
-                "z_mean and z_log_var are swapped: Sampling()([z_mean, z_log_var]) and the "
-                "encoder returns [z_mean, z_log_var, z], in this order"
-            )
-        elif _vae.is_uniform(eps):
-            hint("eps must be Gaussian, keras.random.normal, not uniform")
-    if not answer.get("reparam.shifted"):
-        message += " (could not shift the heads' biases; tested on the raw encoder)"
-    raise AssertionError(message)
+    found = sampler_finding(*draws, shifted=bool(answer.get("reparam.shifted")))
+    if found is None:
+        return
+    if found.slip:  # which slip the draws show: each z rescaled by the slip's own sd is standard
+        hint(found.hint(SAMPLER_SLIPS.__getitem__))
+    raise AssertionError(found.message)
 
 
 @pytest.mark.weight(0.2)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -17,6 +18,17 @@ from tp_ae.selfcheck.recorder import Recorder
 from tp_ae.selfcheck.results import CheckResult
 
 RTOL = ATOL = 1e-4
+
+
+class Record(Protocol):
+    """What a student's run recorded, key -> value or error: the self-check's
+    :class:`~tp_ae.selfcheck.recorder.Recorder` or the grader's ``Observations``."""
+
+    def get(self, key: str, default: object = None) -> object: ...
+
+    def array(self, key: str) -> np.ndarray | None: ...
+
+    def error(self, key: str) -> object: ...
 
 
 def fmt(value: object, n: int = 3) -> str:
@@ -55,7 +67,7 @@ def close(got, expected, rtol=RTOL, atol=ATOL, nan=False) -> bool:
         return bool(np.allclose(got, expected, rtol=rtol, atol=atol, equal_nan=nan))
 
 
-def error_text(rec: Recorder, key: str, call: str) -> str:
+def error_text(rec: Record, key: str, call: str) -> str:
     """'kl_divergence(mu, lv) raised ValueError: ... (part2_vae.py, line 12)' or ''."""
     error = rec.error(key)
     return f"{call} raised {error}" if error else ""

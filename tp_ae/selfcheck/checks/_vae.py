@@ -38,7 +38,7 @@ from tp_ae.selfcheck.checks._models import (
 )
 from tp_ae.selfcheck.collect import _vae
 from tp_ae.selfcheck.data import QuestionData
-from tp_ae.selfcheck.draws import excess_kurtosis, is_standard
+from tp_ae.selfcheck.draws import sampler_draws, sampler_finding
 from tp_ae.selfcheck.recorder import Recorder
 from tp_ae.selfcheck.results import CheckResult
 
@@ -135,54 +135,18 @@ def _encoder(data: QuestionData, rec: Recorder, n: int) -> CheckResult:
     )
 
 
-def _sampler_hint(data: QuestionData, mu, lv, z, sd: float, spread: float) -> str:
-    """The hint of the known sampler slip whose draws these are, else "" (no guess);
-    ``spread``: the largest sd of eps over the draws, per latent dimension."""
-    if sd < 1e-6:
-        return data.hint("not_sampled")
-    if spread < 1e-3:
-        return data.hint("one_eps")
-    slips = (
-        ("variance_used", lambda: is_standard((z - mu) / np.exp(lv))),
-        ("exp2_used", lambda: is_standard((z - mu) / np.exp(2 * lv))),
-        ("logvar_as_variance", lambda: is_standard((z - mu) / np.sqrt(np.abs(lv)))),
-        ("swapped", lambda: is_standard((z - lv) / np.exp(0.5 * mu))),
-        ("uniform_eps", lambda: abs(excess_kurtosis((z - mu) / np.exp(0.5 * lv)) + 1.2) < 0.4),
-    )
-    for key, found in slips:
-        if found():
-            return data.hint(key).format(sd=f"{sd:.3g}")
-    return ""
-
-
 def _reparameterisation(data: QuestionData, rec: Recorder) -> CheckResult:
     name, weight = data.name(3), data.weight(3)
-    mu, lv, z = (rec.array(f"reparam.{k}") for k in ("mu", "lv", "z"))
-    if mu is None or lv is None or z is None or not (mu.shape == lv.shape == z.shape):
+    draws = sampler_draws(rec)
+    if draws is None:
         message = (
             judge.error_text(rec, "reparam", "encoder(x)") or "no [z_mean, z_log_var, z] to test"
         )
         return CheckResult(name, weight, 0.0, message, data.hint("three_outputs"))
-    mu, lv, z = np.float64(mu), np.float64(lv), np.float64(z)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        eps = (z - mu) / np.exp(0.5 * lv)
-        if is_standard(eps) and abs(excess_kurtosis(eps)) < 0.5:
-            return CheckResult(name, weight, 1.0)
-        sd, want = float(np.std(z - mu)), float(np.median(np.exp(0.5 * lv)))
-        message = (
-            f"(z - z_mean) / exp(0.5 z_log_var) has mean {eps.mean():.3g} and sd "
-            f"{eps.std():.3g}, expected 0 and 1; sd of z - z_mean: got {sd:.3g}, expected "
-            f"about {want:.3g}"
-        )
-        spread = float(np.nanmax(np.std(eps, axis=0))) if len(eps) > 1 else float("nan")
-        if sd >= 1e-6 and spread < 1e-3:
-            message += (
-                f"; every draw has the same eps (its sd over the {len(eps)} draws: {spread:.2g})"
-            )
-        hint = _sampler_hint(data, mu, lv, z, sd, spread)
-    if not rec.get("reparam.shifted"):
-        message += " (could not shift the heads' biases; tested on the raw encoder)"
-    return CheckResult(name, weight, 0.0, message, hint)
+    found = sampler_finding(*draws, shifted=bool(rec.get("reparam.shifted")))
+    if found is None:
+        return CheckResult(name, weight, 1.0)
+    return CheckResult(name, weight, 0.0, found.message, found.hint(data.hint))
 
 
 def _architecture(data: QuestionData, rec: Recorder) -> CheckResult:
