@@ -151,6 +151,23 @@ def test_no_reference_line_in_the_release(release):
     assert find_leaks(built.site / "tp_ae", REPO) == []
 
 
+# the results of the derivations the written questions ask for (2.1: the Gaussian KL to N(0, I);
+# 2.3: the Bernoulli log-likelihood), in the grader's words and the reference's code
+DERIVED = ("exp(lv) + mu^2", "mu_k^2", "1/2 sum_k", "(1 - x) log(1 - y)", "ops.exp(z_log_var)")
+
+
+def test_no_derivation_result_in_the_release(release):
+    """Do the release's check names, hints, handout and notebooks leave the derivations of
+    questions 2.1 and 2.3 to the student (none of the closed forms anywhere)?"""
+    found = []
+    for root in (release.folder, release.site / "tp_ae"):
+        for path in root.rglob("*"):
+            if path.is_file() and path.suffix in (".py", ".json", ".md", ".ipynb", ".txt", ".html"):
+                text = path.read_text(encoding="utf-8", errors="replace")
+                found += [f"{path.relative_to(root)}: {d}" for d in DERIVED if d in text]
+    assert found == [], "\n".join(found)
+
+
 def test_leak_search_finds_a_planted_answer(tmp_path):
     """Does the leak search find a reference line hidden in a notebook inside a zip?"""
     line = next(iter(reference_lines(REPO)))

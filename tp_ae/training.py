@@ -39,8 +39,8 @@ __all__ = [
     "fit_vae",
 ]
 
-# The autoencoders' loss, as in the TP: Keras's binary cross-entropy, i.e. the mean over the 784
-# pixels of -[x log y + (1 - x) log(1 - y)] (nats per pixel), averaged over the batch.
+# The autoencoders' loss, as in the TP: Keras's binary cross-entropy, the per-pixel mean (nats
+# per pixel, over the 784 pixels), averaged over the batch.
 AUTOENCODER_LOSS = "binary_crossentropy"
 EVAL_BATCH_SIZE = 1000  # test images scored per step (forward pass only)
 

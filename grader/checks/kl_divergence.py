@@ -51,8 +51,10 @@ def mistakes(mu: np.ndarray, lv: np.ndarray) -> list[Mistake]:
             0.5 * terms.mean(axis=-1),
             "per-sample KL must be summed over the latent dimensions, you returned the mean",
         ),
-        Mistake(terms.sum(axis=-1), "missing factor 1/2: KL = 1/2 sum_k (...)"),
-        Mistake(-0.5 * terms.sum(axis=-1), "wrong sign: KL = +1/2 sum_k (...) is >= 0"),
+        Mistake(terms.sum(axis=-1), "missing factor 1/2: your values are exactly twice the KL"),
+        Mistake(
+            -0.5 * terms.sum(axis=-1), "wrong sign: a KL divergence is never negative, yours is"
+        ),
         Mistake(
             as_variance,
             "you used the variance where the log-variance is expected: z_log_var is "

@@ -63,11 +63,11 @@ def mistakes(x: np.ndarray, y: np.ndarray) -> list[Mistake]:
             "arguments in the wrong order: reconstruction_loss(x, y) has the image x first "
             "and the decoder's output y second (x log y, not y log x)",
         ),
-        Mistake(-right, "wrong sign: the loss is -log p(x | z) = -sum [x log y + ...] >= 0"),
+        Mistake(-right, "wrong sign: the loss is -log p(x | z), which is >= 0"),
         Mistake(
             squared.sum(axis=1),
             "the squared error is a Gaussian decoder's loss; the Bernoulli decoder needs "
-            "-sum [x log y + (1 - x) log(1 - y)]",
+            "its negative log-likelihood (question 2.3), summed over pixels",
         ),
         Mistake(squared.mean(axis=1), "the squared error is not the Bernoulli log-likelihood"),
     ]

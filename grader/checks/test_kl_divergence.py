@@ -17,7 +17,10 @@ from grader.checks.kl_divergence import CALL, expected_kl, mistakes
 
 pytestmark = pytest.mark.question("kl_divergence")
 
-SUMMED = "check the formula 1/2 sum_k (exp(lv) + mu^2 - 1 - lv), summed over axis -1"
+SUMMED = (
+    "your values differ from the closed-form KL of question 2.1: check your derivation term by "
+    "term, and sum over the latent axis (-1)"
+)
 FINITE = (
     "KL is exactly 0 at mu = 0, lv = 0 and must stay finite for large |lv|: "
     "use exp(lv) directly, no division by exp(lv)"
@@ -49,7 +52,7 @@ def test_one_value_per_sample(answer, inputs, hint, case_name):
 @pytest.mark.weight(0.2)
 @pytest.mark.parametrize("case_name", CASES)
 def test_values_match_the_closed_form(answer, inputs, hint, case_name):
-    """values match 1/2 sum_k (exp(lv) + mu^2 - 1 - lv) on random inputs"""
+    """values match the closed-form KL (question 2.1) on random inputs"""
     _, _, (right, message, found, _) = _judged(answer, inputs, case_name)
     hint(found or SUMMED)
     assert right, f"inputs {inputs[case_name + '.mu'].shape}: {message}"

@@ -19,7 +19,10 @@ from grader.checks.reconstruction_loss import CALL, expected_loss, mistakes
 
 pytestmark = pytest.mark.question("reconstruction_loss")
 
-GENERIC = "compute -sum over all pixels of x log y + (1 - x) log(1 - y), per image"
+GENERIC = (
+    "compute the Bernoulli negative log-likelihood of question 2.3 (x the image, y the "
+    "decoder's output), summed over all pixels, one value per image"
+)
 CLIP = "clip y to [eps, 1 - eps] (eps = 1e-7) before taking logs"
 LABELS = {"random": "grey x", "binary": "binary x"}  # the cases judged against the formula
 
@@ -39,7 +42,7 @@ def test_one_value_per_image(answer, inputs, hint, key):
 @pytest.mark.weight(0.2)
 @pytest.mark.parametrize("key", LABELS)
 def test_values_match_the_bernoulli_log_likelihood(answer, inputs, hint, key):
-    """values match -sum_pixels [x log y + (1 - x) log(1 - y)]"""
+    """values match the Bernoulli negative log-likelihood summed over pixels"""
     assert_values(answer, _case(inputs, key), CALL, hint, GENERIC)
 
 

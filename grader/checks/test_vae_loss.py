@@ -27,10 +27,11 @@ from grader.pytest_plugin import Partial
 
 pytestmark = pytest.mark.question("vae_loss")
 
-GENERIC = "return ops.mean(reconstruction_loss(x, y) + kl_divergence(mu, lv))"
-BETA_GENERIC = (
-    "weigh the KL term by beta: ops.mean(reconstruction_loss(x, y) + beta * kl_divergence(mu, lv))"
+GENERIC = (
+    "return one number: the batch mean of reconstruction_loss(x, y) + "
+    "kl_divergence(z_mean, z_log_var), calling your own two functions"
 )
+BETA_GENERIC = "weigh the KL term by beta: the batch mean of reconstruction + beta * KL"
 BETA_KEYWORD = (
     "vae_loss takes the keyword beta, as in the handout: vae_loss(x, y, z_mean, z_log_var, "
     "beta=1.0), and returns mean(reconstruction + beta * KL)"

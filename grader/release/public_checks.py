@@ -19,6 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from grader.checks import check_module
+from grader.checks import test_kl_divergence as kl_tests
+from grader.checks import test_reconstruction_loss as reconstruction_tests
+from grader.checks import test_vae_loss as vae_loss_tests
 from grader.config import CourseConfig, QuestionConfig
 from grader.observations import Observations
 from tp_ae.questions import QUESTION_IDS
@@ -29,25 +32,24 @@ DEFAULT_SEED = 0  # grader.grading.DEFAULT_SEED: the release checks on the grade
 # Hints the grader writes inline in its check modules (grader/checks/*.py), by key. The
 # mistakes of the three losses come from the modules' own ``mistakes`` functions instead.
 KL_HINTS = {
-    "generic": "check the formula 1/2 sum_k (exp(lv) + mu^2 - 1 - lv), summed over axis -1",
+    "generic": kl_tests.SUMMED,
     "compiled": "use keras.ops (ops.exp, ops.square, ops.sum), not NumPy: vae.fit calls "
     "kl_divergence on symbolic tensors",
     "edges": "KL is exactly 0 at mu = 0, lv = 0 and must stay finite for large |lv|: use "
     "exp(lv) directly, no division by exp(lv)",
 }
 RECONSTRUCTION_HINTS = {
-    "generic": "compute -sum over all pixels of x log y + (1 - x) log(1 - y), per image",
+    "generic": reconstruction_tests.GENERIC,
     "compiled": "use keras.ops (ops.log, ops.clip, ops.sum), not NumPy: vae.fit calls "
     "reconstruction_loss on symbolic tensors",
     "edges": "clip y to [eps, 1 - eps] (eps = 1e-7) before taking logs",
 }
 VAE_LOSS_HINTS = {
-    "generic": "return ops.mean(reconstruction_loss(x, y) + kl_divergence(mu, lv))",
+    "generic": vae_loss_tests.GENERIC,
     "compiled": "use keras.ops (ops.mean), not NumPy, so that vae_loss works inside a "
     "compiled step",
     # grader/checks/test_vae_loss.py's BETA_GENERIC, BETA_KEYWORD, BETA_IGNORED
-    "beta_generic": "weigh the KL term by beta: ops.mean(reconstruction_loss(x, y) + beta * "
-    "kl_divergence(mu, lv))",
+    "beta_generic": vae_loss_tests.BETA_GENERIC,
     "beta_keyword": "vae_loss takes the keyword beta, as in the handout: vae_loss(x, y, z_mean, "
     "z_log_var, beta=1.0), and returns mean(reconstruction + beta * KL)",
     "beta_ignored": "beta is ignored: you return the same value for every beta; the KL term is "

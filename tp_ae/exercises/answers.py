@@ -78,7 +78,7 @@ def render_answers_file(questions: Iterable[tuple[str, str, str]]) -> str:
         "Write each answer under its heading, in place of the line in italics; keep the",
         "`## written_...` headings, by which the grader finds your answers (use `###` or deeper",
         "for headings of your own). Plain text and Markdown are fine; write formulas as text",
-        "(`KL = 1/2 sum_k (...)`) or LaTeX (`$...$`). Hand this file in with your code. If you",
+        "(`E[x] = sum_x x p(x)`) or LaTeX (`$...$`). Hand this file in with your code. If you",
         "work in the notebooks, their answer cells are enough: you need not fill this file too.",
     ]
     for question_id, number, title in questions:
