@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tp_ae.selfcheck import judge
+from tp_ae.selfcheck import judge, noise
 from tp_ae.selfcheck.checks import Environment
 from tp_ae.selfcheck.collect import add_noise
 from tp_ae.selfcheck.data import QuestionData
@@ -169,31 +169,19 @@ def _sigma(data: QuestionData, rec: Recorder) -> CheckResult:
 
 
 def _clipping(data: QuestionData, rec: Recorder) -> CheckResult:
-    parts, messages, hints = [], [], []
-    for key, bound in (("black", 0.0), ("white", 1.0)):
-        got = rec.array(key)
-        if got is None:
-            parts.append(0.0)
-            messages.append(judge.error_text(rec, key, f"add_noise({key} image)"))
-            continue
-        got = np.float64(got)
-        low, high = float(got.min()), float(got.max())
-        at_bound = float(np.mean(got == bound))
-        inside = low >= 0.0 and high <= 1.0
-        clipped = abs(at_bound - 0.5) < 0.05
-        parts.append((inside + clipped) / 2)
-        if not inside:
-            messages.append(f"{key} image: got values in [{low:.3g}, {high:.3g}], expected [0, 1]")
-            hints.append(data.hint("clip"))
-        elif not clipped:
-            messages.append(
-                f"{key} image: {at_bound:.0%} of pixels at {bound:g}, expected about 50% "
-                "(half the noise is clipped)"
-            )
-            grey = _noise(rec, "grey.seed0")
-            if grey is None or not _fingerprint(data, rec, grey):  # else the noise is the slip
-                hints.append(data.hint("clip_only"))
-    return _check(data, 3, np.mean(parts), messages, hints)
+    def clip_only() -> str:
+        grey = _noise(rec, "grey.seed0")
+        if grey is None or not _fingerprint(data, rec, grey):  # else the noise is the slip
+            return data.hint("clip_only")
+        return ""
+
+    fraction, messages, hints = noise.clipping(
+        rec,
+        lambda key: judge.error_text(rec, key, f"add_noise({key} image)"),
+        data.hint("clip"),
+        clip_only,
+    )
+    return _check(data, 3, fraction, messages, hints)
 
 
 def _seeding(data: QuestionData, rec: Recorder) -> CheckResult:
