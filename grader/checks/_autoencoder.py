@@ -20,18 +20,12 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from grader.checks._architecture import (
-    architecture_hint,
-    chain,
-    differences,
-    graph_findings,
-    layer_tokens,
-    token_graph,
-)
+from grader.checks._architecture import architecture_hint
 from grader.checks._common import close, decoder_check, error_text, shape_text
 from grader.collect._autoencoder import IMAGE, Z_DIMS, N
 from grader.observations import Observations
 from grader.pytest_plugin import Partial
+from tp_ae.selfcheck.builds import autoencoder_layers, code_shapes, param_counts
 
 MODELS = ("encoder", "decoder", "autoencoder")
 COMPOSE = (
@@ -113,24 +107,15 @@ class AutoencoderChecks:
     @pytest.mark.hint("the encoder's last layer must be Dense(z_dim) (after Flatten)")
     def test_encoder_maps_images_to_codes(self, answer):
         """encoder: (N, 28, 28, 1) -> (N, z_dim) for z_dim = 2 and 10"""
-        parts, messages, shapes = [], [], {}
-        for z_dim in Z_DIMS:
-            got = answer.array(f"z{z_dim}.encoded")
-            if got is None:
-                parts.append(0.0)
-                messages.append(
-                    error_text(answer, f"z{z_dim}.encoded", "encoder(x)")
-                    or build_error(self.spec, answer, z_dim)
-                )
-                continue
-            shapes[z_dim] = got.shape
-            parts.append(float(got.shape == (N, z_dim)))
-            if got.shape != (N, z_dim):
-                messages.append(
-                    f"z_dim={z_dim}: got shape {shape_text(got.shape)}, "
-                    f"expected {shape_text((N, z_dim))}"
-                )
-        same = len(shapes) == len(Z_DIMS) and len(set(shapes.values())) == 1
+        parts, messages, same = code_shapes(
+            answer,
+            list(Z_DIMS),
+            N,
+            lambda z_dim: (
+                error_text(answer, f"z{z_dim}.encoded", "encoder(x)")
+                or build_error(self.spec, answer, z_dim)
+            ),
+        )
         settle(parts, messages, SAME_CODE_SIZE if same else "")  # else the Dense(z_dim) hint
 
     @pytest.mark.weight(0.2)
@@ -177,22 +162,11 @@ class AutoencoderChecks:
         """layers as in the handout"""
         # the handout's layers in order and, where the child recorded the layer graph, fed as
         # in the handout (a graph finding is the hint: it is a fact of the graph)
-        parts, messages, findings = [], [], []
-        handout = (("encoder", self.spec.encoder_layers), ("decoder", self.spec.decoder_layers))
-        for model, expected in handout:
-            facts = answer.get(f"z10.{model}.facts") or {}
-            if "layers" not in facts:
-                parts.append(0.0)
-                messages.append(f"{model}: no model to inspect")
-                continue
-            got, want = layer_tokens(facts["layers"]), expected(10)
-            read = token_graph(facts["layers"], answer.get(f"z10.{model}.graph"))
-            found = graph_findings(*read, chain(want)) if read is not None else []
-            findings.extend(found)
-            parts.append(float(got == want and not found))
-            if got != want or found:
-                diffs = differences(got, want) if got != want else []
-                messages.append(f"{model}: " + "; ".join(dict.fromkeys(found + diffs)))
+        handout = [
+            ("encoder", self.spec.encoder_layers(10)),
+            ("decoder", self.spec.decoder_layers(10)),
+        ]
+        parts, messages, findings = autoencoder_layers(answer, handout)
         settle(parts, messages, findings[0] if findings else architecture_hint(messages))
 
     @pytest.mark.weight(0.15)
@@ -202,17 +176,10 @@ class AutoencoderChecks:
     )
     def test_parameter_counts_follow_the_handout(self, answer):
         """parameter counts as in the handout (z_dim = 2 and 10)"""
-        parts, messages = [], []
-        handout = (("encoder", self.spec.encoder_params), ("decoder", self.spec.decoder_params))
-        for z_dim in Z_DIMS:
-            for model, formula in handout:
-                got = (answer.get(f"z{z_dim}.{model}.facts") or {}).get("params")
-                want = formula(z_dim)
-                parts.append(float(got == want))
-                if got != want:
-                    shown = "no model" if got is None else f"{got:,}"
-                    messages.append(
-                        f"{model}, z_dim={z_dim}: got {shown} parameters, expected {want:,}"
-                    )
+        counts = [
+            (z, f"z_dim={z}", (self.spec.encoder_params(z), self.spec.decoder_params(z)))
+            for z in Z_DIMS
+        ]
+        right, messages = param_counts(answer, counts)
         shown = messages[:2] + (["..."] if len(messages) > 2 else [])
-        settle(parts, shown)
+        settle([float(r) for r in right], shown)

@@ -21,10 +21,11 @@ import numpy as np
 import pytest
 
 from grader.checks import _vae
-from grader.checks._architecture import architecture_hint, differences
-from grader.checks._common import decoder_check, error_text, fmt, shape_text
+from grader.checks._architecture import architecture_hint
+from grader.checks._common import decoder_check, error_text
 from grader.checks._vae import EPOCHS, TRAIN_IMAGES, N
 from grader.pytest_plugin import Partial
+from tp_ae.selfcheck.builds import convolutional, training, vae_architecture, vae_codes
 from tp_ae.selfcheck.draws import sampler_draws, sampler_finding
 
 THREE_OUTPUTS = "the encoder must return [z_mean, z_log_var, z]"
@@ -96,28 +97,18 @@ def test_returns_three_models(answer, spec):
 @pytest.mark.weight(0.15)
 def test_encoder_gives_three_codes_per_image(answer, spec):
     """encoder: x -> [z_mean, z_log_var, z], each (N, z_dim), for z_dim = 2 and 10"""
-    parts, messages, hints = [], [], []
-    for z_dim in spec.z_dims:
-        count = answer.get(f"z{z_dim}.encoded.count")
-        if count is None:
-            parts.append(0.0)
-            messages.append(
-                error_text(answer, f"z{z_dim}.encoded", "encoder(x)")
-                or spec.build_error(answer, z_dim)
-                or f"z_dim={z_dim}: no encoder to call"
-            )
-            continue
-        shapes = [answer.array(f"z{z_dim}.encoded.{i}") for i in range(min(count, 3))]
-        shapes = [None if s is None else s.shape for s in shapes]
-        ok = count == 3 and all(s == (N, z_dim) for s in shapes)
-        parts.append(float(ok))
-        if count != 3:
-            messages.append(f"z_dim={z_dim}: the encoder returns {count} outputs, expected 3")
-            hints.append(THREE_OUTPUTS)
-        elif not ok:
-            got = ", ".join("?" if s is None else shape_text(s) for s in shapes)
-            messages.append(f"z_dim={z_dim}: got shapes {got}, expected {shape_text((N, z_dim))}")
-            hints.append("both heads are Dense(z_dim); z = Sampling()([z_mean, z_log_var])")
+    parts, messages, hints = vae_codes(
+        answer,
+        spec.z_dims,
+        N,
+        lambda z_dim: (
+            error_text(answer, f"z{z_dim}.encoded", "encoder(x)")
+            or spec.build_error(answer, z_dim)
+            or f"z_dim={z_dim}: no encoder to call"
+        ),
+        THREE_OUTPUTS,
+        "both heads are Dense(z_dim); z = Sampling()([z_mean, z_log_var])",
+    )
     settle(parts, messages, hints)
 
 
@@ -157,42 +148,18 @@ def test_z_is_reparameterised(answer, hint):
 @pytest.mark.weight(0.2)
 def test_layers_and_parameter_counts(answer, spec):
     """layers and parameter counts as in the handout (hidden_dim respected)"""
-    parts, messages, findings = [], [], []
-    for model in ("encoder", "decoder"):  # a quarter each: the z_dim = 10 build's layers
-        got, want, found = _vae.compare_layers(answer, model)
-        findings.extend(found)
-        ok = got == want and not found
-        parts.append(0.25 * ok)
-        if got is None:
-            messages.append(f"{model}: no model to inspect")
-        elif not ok:
-            diffs = differences(got, want) if got != want else []
-            messages.append(f"{model}: " + "; ".join(dict.fromkeys(found + diffs)))
-    for z_dim, kwargs in spec.builds:  # an eighth each: every build's parameter counts
-        hidden = kwargs.get("hidden_dim", 512)
-        counts = _vae.vae_params(z_dim, hidden)
-        for model, count in zip(("encoder", "decoder"), counts, strict=True):
-            got = (answer.get(f"z{z_dim}.{model}.facts") or {}).get("params")
-            parts.append(0.125 * (got == count))
-            if got != count:
-                shown = "no model" if got is None else f"{got:,}"
-                messages.append(
-                    f"{model}, z_dim={z_dim}, hidden_dim={hidden}: got {shown} parameters, "
-                    f"expected {count:,}"
-                )
-    fraction = sum(parts)
-    if fraction >= 1:
-        return
-    if findings:  # a fact of the layer graph
-        found = findings[0]
-    elif any("hidden_dim=64" in m for m in messages) and not any(
-        "hidden_dim=512" in m for m in messages
-    ):
-        found = "use the hidden_dim argument instead of a fixed 512"
-    else:
-        found = architecture_hint(messages)
-    shown = "; ".join(messages[:3]) + ("; ..." if len(messages) > 3 else "")
-    raise Partial(fraction, shown, found)
+    # a quarter per model: the z_dim = 10 build's layers; an eighth per model and build: its
+    # parameter count
+    fraction, shown, found = vae_architecture(
+        answer,
+        [(model, *_vae.compare_layers(answer, model)) for model in ("encoder", "decoder")],
+        spec.builds,
+        _vae.vae_params,
+        architecture_hint,
+        "use the hidden_dim argument instead of a fixed 512",
+    )
+    if fraction < 1:
+        raise Partial(fraction, shown, found)
 
 
 @named(
@@ -205,27 +172,9 @@ def test_convolutional(answer):
     """Conv2D in the encoder, with two heads of their own where the layer graph was recorded
     (one layer for both, or one head fed the other, loses the encoder's half: a graph fact);
     Conv2DTranspose, or UpSampling2D and a convolution, in the decoder."""
-    encoder = [layer.get("class") for layer in _layers(answer, "encoder")]
-    decoder = [layer.get("class") for layer in _layers(answer, "decoder")]
-    heads = _vae.head_finding(answer.get("z10.encoder.graph"))  # a fact of the layer graph
-    conv = "Conv2D" in encoder
-    upsamples = any(c in ("Conv2DTranspose", "UpSampling2D") for c in decoder) and any(
-        c in ("Conv2D", "Conv2DTranspose") for c in decoder
-    )
-    messages = []
-    if not conv:
-        messages.append("no Conv2D layer in the encoder")
-    if heads:
-        messages.append(f"encoder: {heads.split(':')[0]}")
-    if not upsamples:
-        messages.append("no Conv2DTranspose (or UpSampling2D + Conv2D) in the decoder")
-    fraction = ((conv and not heads) + upsamples) / 2
+    fraction, message, heads = convolutional(answer)
     if fraction < 1:
-        raise Partial(fraction, "; ".join(messages), heads)
-
-
-def _layers(answer, model: str) -> list[dict]:
-    return (answer.get(f"z10.{model}.facts") or {}).get("layers") or []
+        raise Partial(fraction, message, heads)
 
 
 @named(f"vae.fit lowers the negative ELBO ({EPOCHS} epochs of {TRAIN_IMAGES} images)")
@@ -248,24 +197,13 @@ def test_fit_lowers_the_negative_elbo(answer, inputs, hint):
     )
     after = _vae.elbo_of(answer, "after", x_eval)
     after = float("nan") if after is None else after
-    messages = []
-    lowered = np.isfinite(after) and after < before - 2.0
-    if not lowered:
-        messages.append(f"negative ELBO before fit {before:.1f}, after {after:.1f} nats")
-    first = history[0]
-    consistent = np.isfinite(first) and 0.5 * before <= first <= 1.5 * before
-    if not consistent:
-        messages.append(
-            f"fit's loss in the first epoch: got {fmt(first)}, expected about the negative "
-            f"ELBO, {before:.1f} nats"
+    fraction, messages, consistent = training(before, after, history[0])
+    given = (answer.get("z10.vae.facts") or {}).get("type") == "VAE"
+    if not consistent and given and _vae.sampler_is_right(answer):
+        # the given VAE, the reference losses, a right sampler: only the loss arguments remain
+        hint(
+            "pass the losses in this order: VAE(encoder, decoder, reconstruction_loss, "
+            "kl_divergence)"
         )
-        given = (answer.get("z10.vae.facts") or {}).get("type") == "VAE"
-        if given and _vae.sampler_is_right(answer):
-            # the given VAE, the reference losses, a right sampler: only the loss arguments remain
-            hint(
-                "pass the losses in this order: VAE(encoder, decoder, reconstruction_loss, "
-                "kl_divergence)"
-            )
-    fraction = 0.5 * lowered + 0.5 * consistent
     if fraction < 1:
         raise Partial(fraction, "; ".join(messages))

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from tp_ae.selfcheck import judge
+from tp_ae.selfcheck import builds, judge
 from tp_ae.selfcheck.checks import Environment
-from tp_ae.selfcheck.checks._graph import chain, graph_findings, token_graph
 from tp_ae.selfcheck.checks._models import (
     architecture_hint,
     build_error,
     decoder_check,
-    differences,
-    layer_tokens,
     returned_check,
 )
 from tp_ae.selfcheck.collect import _autoencoder
@@ -65,25 +62,17 @@ def score(data: QuestionData, rec: Recorder) -> list[CheckResult]:
 
 
 def _encoder(data: QuestionData, rec: Recorder, n: int) -> CheckResult:
-    parts, messages, shapes = [], [], {}
-    for z_dim in _z_dims(data):
-        got = rec.array(f"z{z_dim}.encoded")
-        if got is None:
-            parts.append(0.0)
-            messages.append(
-                judge.error_text(rec, f"z{z_dim}.encoded", "encoder(x)")
-                or build_error(rec, f"z{z_dim}", _call(data, z_dim))
-            )
-            continue
-        shapes[z_dim] = got.shape
-        parts.append(float(got.shape == (n, z_dim)))
-        if got.shape != (n, z_dim):
-            messages.append(
-                f"z_dim={z_dim}: got shape {judge.shape_text(got.shape)}, "
-                f"expected {judge.shape_text((n, z_dim))}"
-            )
+    parts, messages, same = builds.code_shapes(
+        rec,
+        _z_dims(data),
+        n,
+        lambda z_dim: (
+            judge.error_text(rec, f"z{z_dim}.encoded", "encoder(x)")
+            or build_error(rec, f"z{z_dim}", _call(data, z_dim))
+        ),
+    )
     hint = ""
-    if len(shapes) == 2 and len(set(shapes.values())) == 1:
+    if same:
         hint = data.hint("z_dim")
     elif not all(parts):
         hint = data.hint("encoder")
@@ -126,21 +115,8 @@ def _composition(data: QuestionData, rec: Recorder, n: int) -> CheckResult:
 def _layers(data: QuestionData, rec: Recorder) -> CheckResult:
     """The handout's layers in order and, where the layer graph was recorded, fed as in the
     handout (a graph finding is the hint: it is a fact of the graph)."""
-    parts, messages, findings = [], [], []
-    for model in ("encoder", "decoder"):
-        facts = rec.get(f"z10.{model}.facts") or {}
-        if "layers" not in facts:
-            parts.append(0.0)
-            messages.append(f"{model}: no model to inspect")
-            continue
-        got, want = layer_tokens(facts["layers"]), data.spec["layers"][model]
-        read = token_graph(facts["layers"], rec.get(f"z10.{model}.graph"))
-        found = graph_findings(*read, chain(want)) if read is not None else []
-        findings.extend(found)
-        parts.append(float(got == want and not found))
-        if got != want or found:
-            diffs = differences(got, want) if got != want else []
-            messages.append(f"{model}: " + "; ".join(dict.fromkeys(found + diffs)))
+    handout = [(model, data.spec["layers"][model]) for model in ("encoder", "decoder")]
+    parts, messages, findings = builds.autoencoder_layers(rec, handout)
     hint = ""
     if not all(parts):
         hint = findings[0] if findings else architecture_hint(data, messages)
@@ -150,17 +126,11 @@ def _layers(data: QuestionData, rec: Recorder) -> CheckResult:
 
 
 def _params(data: QuestionData, rec: Recorder) -> CheckResult:
-    parts, messages = [], []
-    for z_dim in _z_dims(data):
-        for model in ("encoder", "decoder"):
-            got = (rec.get(f"z{z_dim}.{model}.facts") or {}).get("params")
-            want = data.spec["params"][model][str(z_dim)]
-            parts.append(float(got == want))
-            if got != want:
-                shown = "no model" if got is None else f"{got:,}"
-                messages.append(
-                    f"{model}, z_dim={z_dim}: got {shown} parameters, expected {want:,}"
-                )
+    counts = data.spec["params"]
+    expected = [
+        (z, f"z_dim={z}", tuple(counts[m][str(z)] for m in builds.MODELS)) for z in _z_dims(data)
+    ]
+    right, messages = builds.param_counts(rec, expected)
     text = "; ".join(messages[:2]) + ("; ..." if len(messages) > 2 else "")
-    hint = "" if all(parts) else data.hint("params")
-    return CheckResult(data.name(5), data.weight(5), float(np.mean(parts)), text, hint)
+    hint = "" if all(right) else data.hint("params")
+    return CheckResult(data.name(5), data.weight(5), float(np.mean(right)), text, hint)

@@ -19,7 +19,7 @@ import importlib
 
 import numpy as np
 
-from tp_ae.selfcheck import judge
+from tp_ae.selfcheck import builds, judge
 from tp_ae.selfcheck.checks import Environment
 from tp_ae.selfcheck.checks._graph import (
     chain,
@@ -32,7 +32,6 @@ from tp_ae.selfcheck.checks._models import (
     architecture_hint,
     build_error,
     decoder_check,
-    differences,
     layer_tokens,
     returned_check,
 )
@@ -102,30 +101,17 @@ def score(data: QuestionData, rec: Recorder) -> list[CheckResult]:
 
 
 def _encoder(data: QuestionData, rec: Recorder, n: int) -> CheckResult:
-    parts, messages, hints = [], [], []
-    for z_dim, _ in _builds(data):
-        key = f"z{z_dim}"
-        count = rec.get(f"{key}.encoded.count")
-        if count is None:
-            parts.append(0.0)
-            messages.append(
-                judge.error_text(rec, f"{key}.encoded", "encoder(x)")
-                or build_error(rec, key, _call(data, z_dim))
-            )
-            continue
-        shapes = [rec.array(f"{key}.encoded.{i}") for i in range(min(count, 3))]
-        shapes = [None if s is None else s.shape for s in shapes]
-        ok = count == 3 and all(s == (n, z_dim) for s in shapes)
-        parts.append(float(ok))
-        if count != 3:
-            messages.append(f"z_dim={z_dim}: the encoder returns {count} outputs, expected 3")
-            hints.append(data.hint("three_outputs"))
-        elif not ok:
-            got = ", ".join("?" if s is None else judge.shape_text(s) for s in shapes)
-            messages.append(
-                f"z_dim={z_dim}: got shapes {got}, expected {judge.shape_text((n, z_dim))}"
-            )
-            hints.append(data.hint("heads"))
+    parts, messages, hints = builds.vae_codes(
+        rec,
+        [z for z, _ in _builds(data)],
+        n,
+        lambda z_dim: (
+            judge.error_text(rec, f"z{z_dim}.encoded", "encoder(x)")
+            or build_error(rec, f"z{z_dim}", _call(data, z_dim))
+        ),
+        data.hint("three_outputs"),
+        data.hint("heads"),
+    )
     return CheckResult(
         data.name(1),
         data.weight(1),
@@ -150,84 +136,47 @@ def _reparameterisation(data: QuestionData, rec: Recorder) -> CheckResult:
 
 
 def _architecture(data: QuestionData, rec: Recorder) -> CheckResult:
-    parts, messages, findings = [], [], []
-    sampler = rec.get("z10.sampler")
-    skip = {"encoder": frozenset({sampler}) if isinstance(sampler, int) else frozenset()}
-    for model in ("encoder", "decoder"):
-        all_layers = (rec.get(f"z10.{model}.facts") or {}).get("layers")
-        layers, want = all_layers, list(data.spec["layers"][model])
-        if model == "encoder" and layers is not None and skip["encoder"]:
-            # the sampler is judged by its draws (any layer, a Lambda included), not its class
-            layers = [layer for i, layer in enumerate(layers) if i != sampler]
-            want = [t for t in want if t != "Sampling"]
-        got = layer_tokens(layers) if layers is not None else None
-        # the layer graph, where recorded: its findings are facts, given as the hint
-        graph = rec.get(f"z10.{model}.graph")
-        heads = head_finding(graph) if model == "encoder" else ""
-        found = [heads] if heads else []
-        read = None if got is None else token_graph(all_layers, graph, skip.get(model, frozenset()))
-        if read is not None and not found:
-            found = graph_findings(*read, two_heads(want) if model == "encoder" else chain(want))
-        findings.extend(found)
-        ok = got == want and not found
-        parts.append(0.25 * ok)
-        if got is None:
-            messages.append(f"{model}: no model to inspect")
-        elif not ok:
-            diffs = differences(got, want) if got != want else []
-            messages.append(f"{model}: " + "; ".join(dict.fromkeys(found + diffs)))
-    for z_dim, kwargs in _builds(data):
-        hidden = kwargs.get("hidden_dim", 512)
-        for model in ("encoder", "decoder"):
-            got = (rec.get(f"z{z_dim}.{model}.facts") or {}).get("params")
-            count = data.spec["params"][model][str(z_dim)]
-            parts.append(0.125 * (got == count))
-            if got != count:
-                shown = "no model" if got is None else f"{got:,}"
-                messages.append(
-                    f"{model}, z_dim={z_dim}, hidden_dim={hidden}: got {shown} "
-                    f"parameters, expected {count:,}"
-                )
-    fraction = sum(parts)
-    hint = ""
-    if findings:  # a fact of the layer graph
-        hint = findings[0]
-    elif fraction < 1:
-        hint = architecture_hint(data, messages)
-        small = any("hidden_dim=64" in m for m in messages)
-        if small and not any("hidden_dim=512" in m for m in messages):
-            hint = data.hint("hidden_dim")
-    shown = "; ".join(messages[:3]) + ("; ..." if len(messages) > 3 else "")
+    fraction, shown, hint = builds.vae_architecture(
+        rec,
+        [(model, *_compare_layers(data, rec, model)) for model in ("encoder", "decoder")],
+        _builds(data),
+        lambda z_dim, hidden: tuple(data.spec["params"][m][str(z_dim)] for m in builds.MODELS),
+        lambda messages: architecture_hint(data, messages),
+        data.hint("hidden_dim"),
+    )
     return CheckResult(data.name(4), data.weight(4), fraction, shown, hint)
+
+
+def _compare_layers(
+    data: QuestionData, rec: Recorder, model: str
+) -> tuple[list[str] | None, list[str], list[str]]:
+    """(the z_dim = 10 build's layer tokens, the prepared ones, the layer graph's findings)."""
+    sampler = rec.get("z10.sampler")
+    skip = frozenset({sampler}) if model == "encoder" and isinstance(sampler, int) else frozenset()
+    all_layers = (rec.get(f"z10.{model}.facts") or {}).get("layers")
+    layers, want = all_layers, list(data.spec["layers"][model])
+    if layers is not None and skip:
+        # the sampler is judged by its draws (any layer, a Lambda included), not its class
+        layers = [layer for i, layer in enumerate(layers) if i != sampler]
+        want = [t for t in want if t != "Sampling"]
+    got = layer_tokens(layers) if layers is not None else None
+    # the layer graph, where recorded: its findings are facts, given as the hint
+    graph = rec.get(f"z10.{model}.graph")
+    heads = head_finding(graph) if model == "encoder" else ""
+    found = [heads] if heads else []
+    read = None if got is None else token_graph(all_layers, graph, skip)
+    if read is not None and not found:
+        found = graph_findings(*read, two_heads(want) if model == "encoder" else chain(want))
+    return got, want, found
 
 
 def _convolutional(data: QuestionData, rec: Recorder) -> CheckResult:
     """Conv2D in the encoder, with two heads of their own where the layer graph was recorded
     (one layer for both, or one head fed the other, loses the encoder's half: a graph fact);
     Conv2DTranspose, or UpSampling2D and a convolution, in the decoder."""
-    encoder = (rec.get("z10.encoder.facts") or {}).get("layers") or []
-    decoder = (rec.get("z10.decoder.facts") or {}).get("layers") or []
-    classes = {
-        "encoder": {x.get("class") for x in encoder},
-        "decoder": {x.get("class") for x in decoder},
-    }
-    heads = head_finding(rec.get("z10.encoder.graph"))
-    conv = "Conv2D" in classes["encoder"]
-    enc_ok = conv and not heads
-    dec_ok = bool(classes["decoder"] & {"Conv2DTranspose", "UpSampling2D"}) and bool(
-        classes["decoder"] & {"Conv2D", "Conv2DTranspose"}
-    )
-    messages = []
-    if not conv:
-        messages.append("no Conv2D layer in the encoder")
-    if heads:
-        messages.append(f"encoder: {heads.split(':')[0]}")
-    if not dec_ok:
-        messages.append("no Conv2DTranspose (or UpSampling2D + Conv2D) in the decoder")
-    hint = heads or ("" if enc_ok and dec_ok else data.hint("convolutional"))
-    return CheckResult(
-        data.name(4), data.weight(4), (enc_ok + dec_ok) / 2, "; ".join(messages), hint
-    )
+    fraction, message, heads = builds.convolutional(rec)
+    hint = heads or ("" if fraction >= 1 else data.hint("convolutional"))
+    return CheckResult(data.name(4), data.weight(4), fraction, message, hint)
 
 
 def _training(data: QuestionData, rec: Recorder) -> CheckResult:
@@ -253,24 +202,13 @@ def _training(data: QuestionData, rec: Recorder) -> CheckResult:
         return CheckResult(name, weight, 0.0, message, data.hint("own_vae_loss"))
     before = float(before)
     after = float(after) if after is not None and after.shape == () else float("nan")
-    parts, messages, hints = [], [], []
-    lowered = np.isfinite(after) and after < before - 2.0
-    parts.append(0.5 * lowered)
-    if not lowered:
-        messages.append(f"negative ELBO before fit {before:.1f}, after {after:.1f} nats")
-    first = history[0]
-    consistent = np.isfinite(first) and 0.5 * before <= first <= 1.5 * before
-    parts.append(0.5 * consistent)
-    if not consistent:
-        messages.append(
-            f"fit's loss in the first epoch: got {judge.fmt(first)}, expected about the "
-            f"negative ELBO, {before:.1f} nats"
-        )
-        given = (rec.get("z10.vae.facts") or {}).get("type") == "VAE"
-        if given and _reparameterisation(data, rec).passed:
-            # the given VAE and a right sampler: only the loss arguments remain (or your losses)
-            hints.append(data.hint("losses_order"))
-    return CheckResult(name, weight, sum(parts), "; ".join(messages), "; ".join(hints))
+    fraction, messages, consistent = builds.training(before, after, history[0])
+    given = (rec.get("z10.vae.facts") or {}).get("type") == "VAE"
+    hint = ""
+    if not consistent and given and _reparameterisation(data, rec).passed:
+        # the given VAE and a right sampler: only the loss arguments remain (or your losses)
+        hint = data.hint("losses_order")
+    return CheckResult(name, weight, fraction, "; ".join(messages), hint)
 
 
 def _fit_losses(history: dict) -> list[float]:
