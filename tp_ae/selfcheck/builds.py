@@ -9,7 +9,7 @@ negative ELBO. No expected value and no hint text lives here: each side passes i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -27,12 +27,7 @@ def code_shapes(
     per z_dim, right when (n, z_dim); ``missing(z_dim)``: the message when nothing came back;
     same size: every z_dim gave codes of one shape (the z_dim argument unused)."""
     parts, messages, shapes = [], [], {}
-    for z_dim in z_dims:
-        got = record.array(f"z{z_dim}.encoded")
-        if got is None:
-            parts.append(0.0)
-            messages.append(missing(z_dim))
-            continue
+    for z_dim, got in _built(record.array, "z{}.encoded", z_dims, missing, parts, messages):
         shapes[z_dim] = got.shape
         parts.append(float(got.shape == (n, z_dim)))
         if got.shape != (n, z_dim):
@@ -56,12 +51,8 @@ def vae_codes(
     per z_dim, right when three outputs, each (n, z_dim); ``three_outputs``, ``heads``: the
     hints of another number of outputs and of outputs of another shape."""
     parts, messages, hints = [], [], []
-    for z_dim in z_dims:
-        count = record.get(f"z{z_dim}.encoded.count")
-        if count is None:
-            parts.append(0.0)
-            messages.append(missing(z_dim))
-            continue
+    found = _built(record.get, "z{}.encoded.count", z_dims, missing, parts, messages)
+    for z_dim, count in found:
         shapes = [record.array(f"z{z_dim}.encoded.{i}") for i in range(min(count, 3))]
         shapes = [None if s is None else s.shape for s in shapes]
         ok = count == 3 and all(s == (n, z_dim) for s in shapes)
@@ -74,6 +65,25 @@ def vae_codes(
             messages.append(f"z_dim={z_dim}: got shapes {got}, expected {shape_text((n, z_dim))}")
             hints.append(heads)
     return parts, messages, hints
+
+
+def _built(
+    read: Callable[[str], object],
+    key: str,
+    z_dims: list[int],
+    missing: Callable[[int], str],
+    parts: list[float],
+    messages: list[str],
+) -> Iterator[tuple[int, object]]:
+    """(z_dim, what ``read(key.format(z_dim))`` found) of each build that gave something; a
+    build that gave nothing gets a part of 0 and the message ``missing(z_dim)``."""
+    for z_dim in z_dims:
+        got = read(key.format(z_dim))
+        if got is None:
+            parts.append(0.0)
+            messages.append(missing(z_dim))
+            continue
+        yield z_dim, got
 
 
 def layers_verdict(
