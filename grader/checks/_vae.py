@@ -42,7 +42,7 @@ from grader.collect._vae import (  # noqa: F401 - the shared constants, read fro
     N,
 )
 from grader.observations import Observations
-from tp_ae.selfcheck.draws import excess_kurtosis, is_standard
+from tp_ae.selfcheck.draws import is_gaussian, sampler_draws
 
 
 @dataclass(frozen=True)
@@ -83,25 +83,6 @@ def make_inputs(rng: np.random.Generator) -> dict[str, np.ndarray]:
 
 
 # ---------------------------------------------------------------- the reparameterisation draws
-
-
-def sampler_draws(obs: Observations) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """(z_mean, z_log_var, z) of the 2,048 draws (8 images x 256 repeats, z_dim = 2), float64,
-    each (2048, 2); None when the encoder gave no three outputs of one shape."""
-    mu, lv, z = (obs.array(f"reparam.{k}") for k in ("mu", "lv", "z"))
-    if mu is None or lv is None or z is None or not (mu.shape == lv.shape == z.shape):
-        return None
-    return np.float64(mu), np.float64(lv), np.float64(z)
-
-
-def is_gaussian(eps: np.ndarray) -> bool:
-    """Draws of N(0, 1): mean 0 and sd 1 (per latent dimension), and a Gaussian's tails."""
-    return bool(is_standard(eps) and abs(excess_kurtosis(eps)) < 0.5)
-
-
-def is_uniform(eps: np.ndarray) -> bool:
-    """Draws shaped like a uniform: excess kurtosis near -1.2, far from a Gaussian's 0."""
-    return abs(excess_kurtosis(eps) + 1.2) < 0.4
 
 
 def sampler_is_right(obs: Observations) -> bool:

@@ -22,6 +22,7 @@ from grader.checks import check_module
 from grader.checks import test_kl_divergence as kl_tests
 from grader.checks import test_reconstruction_loss as reconstruction_tests
 from grader.checks import test_vae_loss as vae_loss_tests
+from grader.checks._vae_checks import SAMPLER_SLIPS
 from grader.config import CourseConfig, QuestionConfig
 from grader.observations import Observations
 from tp_ae.questions import QUESTION_IDS
@@ -133,19 +134,7 @@ VAE_HINTS = {
     "sigmoid": "the Bernoulli decoder's output goes through a sigmoid",
     "three_outputs": "the encoder must return [z_mean, z_log_var, z]",
     "heads": "both heads are Dense(z_dim); z = Sampling()([z_mean, z_log_var])",
-    "not_sampled": "z is not sampled (z == z_mean): z = z_mean + exp(0.5 * z_log_var) * eps",
-    "one_eps": "your sampler draws one eps for the whole batch, shared by every image: draw it "
-    "with z_mean's full shape, keras.random.normal(ops.shape(z_mean))",
-    # {sd}: the sd of z - z_mean the self-check measured
-    "variance_used": "your sampler's sd is exp(z_log_var), the variance (measured sd {sd}), "
-    "where the standard deviation exp(0.5 * z_log_var) is needed",
-    "exp2_used": "your sampler's sd is exp(2 * z_log_var) (measured sd {sd}); the standard "
-    "deviation is exp(0.5 * z_log_var)",
-    "logvar_as_variance": "you used the variance where the log-variance is expected: "
-    "sd = exp(0.5 lv)",
-    "swapped": "z_mean and z_log_var are swapped: Sampling()([z_mean, z_log_var]) and the "
-    "encoder returns [z_mean, z_log_var, z], in this order",
-    "uniform_eps": "eps must be Gaussian, keras.random.normal, not uniform",
+    **SAMPLER_SLIPS,  # grader/checks/_vae_checks.py: the sampler slips' hints ({sd}: measured)
     "hidden_dim": "use the hidden_dim argument instead of a fixed 512",
     "convolutional": "a convolutional VAE downsamples with strided Conv2D and upsamples with "
     "Conv2DTranspose",
