@@ -157,6 +157,10 @@ def grade_submissions(
         child.join()
         raise
     except Exception:  # noqa: BLE001 - a broken check sinks no submission: grader errors
+        if session.handover_error is not None:  # a result could not be kept: stop, say so
+            cancel.set()
+            child.join()
+            raise
         import traceback
 
         crash = traceback.format_exc(limit=20)

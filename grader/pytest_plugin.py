@@ -143,10 +143,17 @@ class CheckSession:
         self._left: dict[str, int] = {}  # checks not yet run, per submission
         self._handed: set[str] = set()
         self.interrupted = False  # Ctrl-C while the checks ran
+        self.handover_error: Exception | None = None  # on_done failed (e.g. a full disk)
+        self._session: pytest.Session | None = None
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        self._session = session
         self.collect_errors: list[str] = []  # check files that could not be imported
 
-    def pytest_keyboard_interrupt(self) -> None:
-        self.interrupted = True
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo) -> None:
+        # pytest stops a session (collection errors, shouldstop) by an "Interrupted" of its own
+        if not excinfo.errisinstance(pytest.Session.Interrupted):
+            self.interrupted = True
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -204,8 +211,9 @@ class CheckSession:
 
     def hand_over(self) -> None:
         """``on_done`` for every submission, in order, whose checks have all run and whose
-        questions are all back."""
-        if self.on_done is None:
+        questions are all back. When ``on_done`` fails (writing the results), the session stops
+        and :func:`run_checks` raises that error: nothing more is graded without being kept."""
+        if self.on_done is None or self.handover_error is not None:
             return
         for name in self.order:
             if name in self._handed or self._left.get(name, 0) > 0:
@@ -213,7 +221,13 @@ class CheckSession:
             if self.ready is not None and not self.ready(name):
                 continue
             self._handed.add(name)
-            self.on_done(name)
+            try:
+                self.on_done(name)
+            except Exception as err:  # noqa: BLE001 - raised again by run_checks
+                self.handover_error = err
+                if self._session is not None:
+                    self._session.shouldstop = f"handing over {name} failed: {err}"
+                return
 
     def results_of(self, submission: str, question_id: str) -> tuple[list[CheckResult], str]:
         """(the CheckResults, a crash text or "") of one question, forgotten once taken."""
@@ -429,6 +443,8 @@ def run_checks(
     status = pytest.main(args, plugins=plugins)
     if session.interrupted:
         raise KeyboardInterrupt
+    if session.handover_error is not None:
+        raise session.handover_error
     if session.collect_errors:
         raise RuntimeError("the checks could not be collected: " + session.collect_errors[0])
     if status not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):

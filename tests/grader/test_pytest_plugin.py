@@ -195,3 +195,36 @@ def test_a_course_check_compares_with_the_reference_fixture(tmp_path, rng, scale
     session = run_checks([Case("ana", "kl_divergence", inputs, obs)], [tmp_path])
     (check,) = session.recorder.results[("ana", "kl_like_ours")]
     assert check.passed is passed
+
+
+def test_a_result_that_cannot_be_kept_stops_the_session_with_its_error(rng):
+    """When handing a submission over fails (its files cannot be written), does the session
+    stop there and run_checks raise that very error, instead of grading on or calling the
+    failure a grader error of the submissions after it?"""
+    from grader.pytest_plugin import CheckSession
+
+    inputs, right = _kl_answer(rng)
+    cases = [
+        Case("ana", "kl_divergence", inputs, right),
+        Case("bob", "kl_divergence", inputs, right),
+    ]
+    handed: list[str] = []
+
+    def keep(name: str) -> None:
+        handed.append(name)
+        raise OSError(28, "No space left on device")
+
+    session = CheckSession(cases, on_done=keep, ready=lambda name: True)
+    with pytest.raises(OSError, match="No space left"):
+        run_checks(session)
+    assert handed == ["ana"]
+    assert ("bob", "kl_divergence") not in session.recorder.results
+
+
+def test_a_check_file_that_cannot_be_imported_is_an_error_not_a_ctrl_c(tmp_path, rng):
+    """Does a course check file with a syntax error make run_checks raise a RuntimeError that
+    names it (pytest reports it as 'interrupted', as it does a real Ctrl-C)?"""
+    (tmp_path / "test_broken_file.py").write_text("def test_x(:\n", encoding="utf-8")
+    inputs, obs = _kl_answer(rng)
+    with pytest.raises(RuntimeError, match="test_broken_file.py"):
+        run_checks([Case("ana", "kl_divergence", inputs, obs)], [tmp_path])
