@@ -204,11 +204,12 @@ def _import_runtime() -> dict:
 
     import grader.collect._relay  # noqa: F401
     import tp_ae.layers  # noqa: F401
+    from grader.collect import collect_module
     from tp_ae.questions import QUESTION_IDS, question
 
     modules = {qid: importlib.import_module(question(qid).reference) for qid in QUESTION_IDS}
     stubs = {qid: getattr(modules[qid], qid) for qid in QUESTION_IDS}
-    collectors = {qid: importlib.import_module(f"grader.collect.{qid}") for qid in QUESTION_IDS}
+    collectors = {qid: collect_module(qid) for qid in QUESTION_IDS}
     return {"stubs": stubs, "modules": modules, "collectors": collectors}
 
 

@@ -146,7 +146,7 @@ def grade_submissions(
     session = CheckSession(
         child.cases,
         on_done=lambda name: finish(name, session),
-        ready=lambda name: by_name[name].done.is_set() and name not in results,
+        ready=lambda name: by_name[name].done.is_set(),
     )
     child.start()
     crash = ""

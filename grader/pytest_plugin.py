@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from grader.results import CheckResult
@@ -54,6 +55,16 @@ class Partial(AssertionError):
         self.fraction = min(max(float(fraction), 0.0), 1.0)
         self.message = message
         self.hint = hint
+
+
+def settle(parts: Sequence[float], messages: Iterable[str], hints: Iterable[str] = ()) -> None:
+    """The end of a check made of equal parts (one per build, image, model...), each in [0, 1]:
+    nothing when all are whole, else ``Partial`` with their mean, the non-empty messages and
+    the distinct non-empty hints, each joined by "; "."""
+    fraction = float(np.mean(parts))
+    if fraction < 1:
+        shown = "; ".join(m for m in messages if m)
+        raise Partial(fraction, shown, "; ".join(dict.fromkeys(h for h in hints if h)))
 
 
 @dataclass
@@ -145,10 +156,10 @@ class CheckSession:
         self.interrupted = False  # Ctrl-C while the checks ran
         self.handover_error: Exception | None = None  # on_done failed (e.g. a full disk)
         self._session: pytest.Session | None = None
+        self.collect_errors: list[str] = []  # check files that could not be imported
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         self._session = session
-        self.collect_errors: list[str] = []  # check files that could not be imported
 
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo) -> None:
         # pytest stops a session (collection errors, shouldstop) by an "Interrupted" of its own

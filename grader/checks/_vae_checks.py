@@ -17,14 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import numpy as np
 import pytest
 
 from grader.checks import _vae
 from grader.checks._architecture import architecture_hint
 from grader.checks._common import decoder_check, error_text
 from grader.checks._vae import EPOCHS, TRAIN_IMAGES, N
-from grader.pytest_plugin import Partial
+from grader.pytest_plugin import Partial, settle
 from tp_ae.selfcheck.builds import convolutional, training, vae_architecture, vae_codes
 from tp_ae.selfcheck.draws import sampler_draws, sampler_finding
 
@@ -60,14 +59,6 @@ def named(name: str) -> Callable:
         return test
 
     return name_it
-
-
-def settle(parts: list[float], messages: list[str], hints: list[str]) -> None:
-    """Raise the Partial of a check made of equal parts (one per build), unless all passed."""
-    fraction = float(np.mean(parts))
-    if fraction < 1:
-        shown = "; ".join(m for m in messages if m)
-        raise Partial(fraction, shown, "; ".join(dict.fromkeys(h for h in hints if h)))
 
 
 @pytest.mark.weight(0.1)

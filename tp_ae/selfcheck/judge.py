@@ -204,12 +204,3 @@ def compiled_check(rec: Recorder, name: str, weight: float, call: str, hint: str
     if eager is not None and not close(compiled, eager, rtol=1e-3, atol=1e-3):
         return CheckResult(name, weight, 0.0, f"got {fmt(compiled)}, eagerly {fmt(eager)}", hint)
     return CheckResult(name, weight, 1.0)
-
-
-def run_compiled(fn, *arrays: np.ndarray) -> object:
-    """``fn`` on symbolic tensors inside a compiled TensorFlow function, as ``vae.fit`` calls
-    the losses; the result as a NumPy array."""
-    import tensorflow as tf
-
-    compiled = tf.function(lambda *tensors: fn(*tensors), autograph=False)
-    return compiled(*[tf.constant(a) for a in arrays]).numpy()
